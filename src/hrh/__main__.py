@@ -1,0 +1,5 @@
+"""Run the CLI with ``python -m hrh``."""
+
+from hrh.cli import main
+
+main()

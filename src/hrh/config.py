@@ -1,0 +1,33 @@
+"""Settings, read from ``HRH_*`` environment variables; built once and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration.
+
+    Attributes:
+        database_url: SQLAlchemy URL; SQLite file under ``var/`` by default.
+        var_dir: where the embedded database and other local state live.
+        host: address ``hrh serve`` binds to.
+        port: port ``hrh serve`` listens on.
+        lookback_years: default look-back window for "latest value" queries.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="HRH_", extra="ignore")
+
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    lookback_years: int = 7
+
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to ``sqlite:///<var_dir>/hrh.sqlite``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'hrh.sqlite').as_posix()}"

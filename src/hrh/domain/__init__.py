@@ -1,0 +1,1 @@
+"""Pure domain types: codes, value objects and records. No I/O."""

@@ -1,0 +1,1 @@
+"""File formats → domain records. Reads files; never touches the database."""

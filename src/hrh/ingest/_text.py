@@ -1,0 +1,146 @@
+"""Shared helpers for reading delimited text: decoding, header search, located rows, numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from hrh.errors import Invalid, Problem
+
+
+def read_text(path: Path, encodings: Sequence[str] = ("utf-8-sig",)) -> str:
+    """Return the file's text, trying ``encodings`` in order.
+
+    Raises:
+        Invalid: when the file is missing or empty, or no encoding decodes it; the error
+            names the line of the first undecodable byte.
+    """
+    if not path.exists():
+        raise Invalid(f"File not found: {path}.")
+    data = path.read_bytes()
+    if not data.strip():
+        raise Invalid(
+            f"{path.name} is empty.",
+            problems=[Problem(path.name, 1, None, "", "a header row and data rows")],
+        )
+    first_error: UnicodeDecodeError | None = None
+    for enc in encodings:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+    assert first_error is not None
+    line = data[: first_error.start].count(b"\n") + 1
+    bad = data[first_error.start : first_error.start + 4]
+    raise Invalid(
+        f"{path.name} is not readable as {' or '.join(encodings)}.",
+        hint="Save the file as UTF-8 (in Excel: 'CSV UTF-8').",
+        problems=[Problem(path.name, line, None, repr(bad), f"text encoded as {encodings[0]}")],
+    )
+
+
+def find_header(
+    lines: list[str], required: Sequence[str], file: str, max_scan: int = 30
+) -> int:
+    """Return the 0-based index of the first line whose cells include all ``required`` names.
+
+    Raises:
+        Invalid: when no line in the first ``max_scan`` lines is such a header.
+    """
+    want = {r.lower() for r in required}
+    for i, line in enumerate(lines[:max_scan]):
+        cells = {c.strip().lower() for c in next(csv.reader([line]), [])}
+        if want <= cells:
+            return i
+    first = lines[0][:120] if lines else ""
+    raise Invalid(
+        f"{file}: no header row with the columns {', '.join(required)}.",
+        hint="Check that this is the right format for the file.",
+        problems=[Problem(file, 1, None, first, "a header with " + ", ".join(required))],
+    )
+
+
+def iter_rows(
+    text: str, file: str, header_index: int = 0
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str] | Problem]]]:
+    """Parse CSV text from the header line on.
+
+    Returns:
+        The header cells and an iterator of ``(line number, row dict)`` or, for a row whose
+        number of cells does not match the header, ``(line number, Problem)``.
+    """
+    lines = text.splitlines(keepends=True)
+    body = "".join(lines[header_index:])
+    reader = csv.reader(io.StringIO(body), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        raise Invalid(f"{file}: cannot read the header row ({exc}).") from exc
+    offset = header_index
+
+    def rows() -> Iterator[tuple[int, dict[str, str] | Problem]]:
+        start = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield (offset + reader.line_num, Problem(file, offset + reader.line_num,
+                                                          None, None, f"valid CSV ({exc})"))
+                return
+            line = offset + start + 1
+            start = reader.line_num
+            if not cells or all(not c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                yield (
+                    line,
+                    Problem(
+                        file,
+                        line,
+                        None,
+                        ",".join(cells)[:80],
+                        f"{len(header)} cells as in the header (got {len(cells)}; "
+                        "truncated or shifted row?)",
+                    ),
+                )
+                continue
+            yield line, dict(zip(header, cells, strict=True))
+
+    return header, rows()
+
+
+def parse_number(text: str) -> float:
+    """Parse a number written with optional spaces or commas as thousands separators.
+
+    >>> parse_number("  7 035"), parse_number("1,234.5"), parse_number("0.35")
+    (7035.0, 1234.5, 0.35)
+
+    Raises:
+        ValueError: when the text is not a finite number.
+    """
+    t = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in t and "." in t:
+        t = t.replace(",", "")
+    elif t.count(",") >= 1 and all(len(p) == 3 for p in t.split(",")[1:]):
+        t = t.replace(",", "")
+    value = float(t)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(text)
+    return value
+
+
+def parse_year(text: str) -> int:
+    """Parse a calendar year between 1900 and 2200.
+
+    >>> parse_year(" 2019 "), parse_year("2019.0")
+    (2019, 2019)
+    """
+    t = text.strip()
+    year = int(float(t)) if t.endswith(".0") else int(t)
+    if not 1900 <= year <= 2200:
+        raise ValueError(text)
+    return year

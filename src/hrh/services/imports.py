@@ -1,0 +1,212 @@
+"""Importing files: read, validate, then write everything in one transaction or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hrh.errors import HrhError, Invalid
+from hrh.ingest.base import CountryIndex, ImportResult
+from hrh.ingest.formats import get_format
+from hrh.ingest.reference import read_country_reference, read_manifest
+from hrh.services.context import AppContext
+from hrh.store import reads, writes
+
+#: progress(advance, total): called as rows are written.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    format: str
+    file: str
+    sha256: str
+    dry_run: bool
+    rows_read: int
+    records: int
+    inserted: int
+    unchanged: int
+    sources: list[str]
+    skipped: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """Return ``dry-run``, ``unchanged`` (nothing new) or ``imported``."""
+        if self.dry_run:
+            return "dry-run"
+        return "unchanged" if self.inserted == 0 else "imported"
+
+
+class _DryRunRollback(Exception):
+    """Raised inside the transaction to roll back a dry run."""
+
+
+def country_index(ctx: AppContext) -> CountryIndex:
+    """Build the code → ISO3 index from the stored country reference."""
+    with ctx.unit() as s:
+        countries = {c.iso3: c for c in reads.load_countries(s)}
+        aliases = reads.load_aliases(s)
+        aggregates = frozenset(reads.load_aggregates(s))
+    if not countries:
+        raise Invalid(
+            "The country reference is not loaded.",
+            hint="Run `hrh load reference` (or `hrh load countries`) first.",
+        )
+    return CountryIndex(countries, aliases, aggregates)
+
+
+def load_countries(ctx: AppContext) -> int:
+    """Load (or refresh) the bundled country reference; return the number of countries."""
+    ref = read_country_reference()
+    with ctx.unit() as s:
+        return writes.replace_countries(s, ref.countries, ref.aliases, ref.aggregates)
+
+
+def import_file(
+    ctx: AppContext,
+    fmt: str,
+    path: Path,
+    *,
+    options: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    actor: str = "local",
+    progress: Progress | None = None,
+    countries: CountryIndex | None = None,
+) -> ImportSummary:
+    """Import one file atomically and idempotently.
+
+    Raises:
+        Invalid: when any row is bad; every bad row is listed and nothing is written
+            (the attempt is recorded in the import log).
+        Conflict: when a cell is already stored for the same source vintage with another value.
+    """
+    spec = get_format(fmt)
+    opts = dict(options or {})
+    unknown = sorted(set(opts) - set(spec.options))
+    if unknown:
+        raise Invalid(
+            f"Unknown option(s) {', '.join(unknown)} for format {fmt}.",
+            hint="Options of this format: " + ", ".join(spec.options) + ".",
+        )
+    index = countries or country_index(ctx)
+    try:
+        result = spec.reader()(path, index, opts)
+    except HrhError as exc:
+        _log_failure(ctx, fmt, path, "", actor, exc)
+        raise
+    if result.problems:
+        exc = _invalid(result)
+        _log_failure(ctx, fmt, path, result.sha256, actor, exc)
+        raise exc
+    try:
+        return _write(ctx, result, dry_run, actor, progress)
+    except _DryRunRollback as rb:
+        summary: ImportSummary = rb.args[0]
+        return summary
+    except HrhError as exc:
+        _log_failure(ctx, fmt, path, result.sha256, actor, exc)
+        raise
+
+
+def _write(
+    ctx: AppContext, result: ImportResult, dry_run: bool, actor: str, progress: Progress | None
+) -> ImportSummary:
+    total = result.records
+    tick = (lambda n: progress(n, total)) if progress else None
+    inserted = 0
+    with ctx.unit() as s:
+        for batch in result.batches:
+            source_id = writes.ensure_source(s, batch.source)
+            for records in (
+                batch.stocks, batch.population, batch.flows, batch.coverage, batch.safeguards,
+            ):
+                inserted += writes.insert_records(s, source_id, records, result.file, tick)
+        summary = ImportSummary(
+            format=result.format,
+            file=result.file,
+            sha256=result.sha256,
+            dry_run=dry_run,
+            rows_read=result.rows_read,
+            records=total,
+            inserted=inserted,
+            unchanged=total - inserted,
+            sources=[b.source.label for b in result.batches],
+            skipped=dict(result.skipped),
+            notes=list(result.notes),
+        )
+        if dry_run:
+            raise _DryRunRollback(summary)
+        writes.log_import(
+            s,
+            format=result.format,
+            file=result.file,
+            sha256=result.sha256,
+            status=summary.status,
+            actor=actor,
+            rows_read=result.rows_read,
+            inserted=inserted,
+            unchanged=summary.unchanged,
+            problems=0,
+            message="",
+        )
+    return summary
+
+
+def _invalid(result: ImportResult) -> Invalid:
+    more = f" (and {result.problems_dropped} more)" if result.problems_dropped else ""
+    return Invalid(
+        f"{result.file}: {len(result.problems)} problem(s){more}; nothing was imported.",
+        hint="Fix the rows listed and import the file again.",
+        problems=list(result.problems),
+    )
+
+
+def _log_failure(
+    ctx: AppContext, fmt: str, path: Path, sha: str, actor: str, exc: HrhError
+) -> None:
+    with ctx.unit() as s:
+        writes.log_import(
+            s,
+            format=fmt,
+            file=path.name,
+            sha256=sha,
+            status="failed",
+            actor=actor,
+            problems=len(exc.problems),
+            message=exc.message[:2000],
+        )
+
+
+@dataclass(frozen=True)
+class ReferenceLoad:
+    """The result of loading the bundled reference data."""
+
+    countries: int
+    imports: list[ImportSummary]
+
+
+def load_reference(
+    ctx: AppContext,
+    on_dataset: Callable[[str, int], Progress | None] | None = None,
+) -> ReferenceLoad:
+    """Load the bundled countries and datasets through the same importers users call.
+
+    ``on_dataset(title, index)`` is called before each dataset and may return a progress
+    callback for it. Idempotent: a second load inserts nothing.
+    """
+    n = load_countries(ctx)
+    index = country_index(ctx)
+    summaries = []
+    for i, entry in enumerate(read_manifest()):
+        progress = on_dataset(entry.title, i) if on_dataset else None
+        summaries.append(
+            import_file(
+                ctx, entry.format, entry.file, options=entry.options, progress=progress,
+                countries=index, actor="reference-loader",
+            )
+        )
+    return ReferenceLoad(n, summaries)
