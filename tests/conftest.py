@@ -84,14 +84,12 @@ def ctx(_session_ctx: AppContext) -> AppContext:
     """A migrated database with the country reference and no data (emptied before each test)."""
     with _session_ctx.engine.begin() as conn:
         for table in _DATA_TABLES:
-            conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608
+            conn.execute(text(f"DELETE FROM {table}"))
     return _session_ctx
 
 
 @pytest.fixture(scope="session")
-def reference_ctx(
-    backend: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AppContext]:
+def reference_ctx(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
     """A database with all bundled reference data loaded (read-only for tests)."""
     ctx = _make_context(backend, tmp_path_factory.mktemp(f"ref-{backend}"), "hrh_ref")
     imports.load_reference(ctx)

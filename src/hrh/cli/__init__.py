@@ -6,6 +6,8 @@ import typer
 
 from hrh import __version__
 from hrh.cli import data as data_cmds
+from hrh.cli import observe as observe_cmds
+from hrh.cli import server as server_cmds
 from hrh.cli._output import state
 
 app = typer.Typer(
@@ -35,6 +37,8 @@ def _root(
 
 
 data_cmds.register(app)
+observe_cmds.register(app)
+server_cmds.register(app)
 
 
 def main() -> None:

@@ -103,7 +103,7 @@ def import_cmd(
     vintage: str | None = typer.Option(
         None, "--vintage", help="Name this release (default: from the file, else its hash)."
     ),
-    option: list[str] = typer.Option(  # noqa: B008
+    option: list[str] = typer.Option(
         [], "--option", "-o", help="Format option KEY=VALUE (e.g. indicator=SP.POP.TOTL)."
     ),
     output: OutputFormat = FormatOption,
@@ -120,15 +120,29 @@ def import_cmd(
             progress=lambda n, total: bar.update(task, advance=n, total=total),
         )
     row = to_plain(summary) | {"status": summary.status}
-    emit([row], output, document=row, columns=[
-        "status", "format", "file", "rows_read", "records", "inserted", "unchanged", "sources",
-    ])
+    emit(
+        [row],
+        output,
+        document=row,
+        columns=[
+            "status",
+            "format",
+            "file",
+            "rows_read",
+            "records",
+            "inserted",
+            "unchanged",
+            "sources",
+        ],
+    )
 
 
 def formats_cmd(output: OutputFormat = FormatOption) -> None:
     """List the import formats."""
-    rows = [{"format": f.id, "description": f.label, "options": list(f.options)}
-            for f in FORMATS.values()]
+    rows = [
+        {"format": f.id, "description": f.label, "options": list(f.options)}
+        for f in FORMATS.values()
+    ]
     emit(rows, output)
 
 

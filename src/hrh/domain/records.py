@@ -99,3 +99,23 @@ class Country:
     who_member: bool = False
     wb_income: str = ""
     wb_region: str = ""
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """A source vintage as stored, with its id and import time."""
+
+    id: int
+    key: str
+    vintage: str
+    publisher: str
+    title: str
+    url: str
+    licence: str
+    released: str
+    imported_at: str
+
+    @property
+    def label(self) -> str:
+        """Return ``key@vintage``."""
+        return f"{self.key}@{self.vintage}"

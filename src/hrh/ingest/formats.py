@@ -38,13 +38,17 @@ FORMATS: dict[str, Format] = {
             "hrh.ingest.wdi",
             ("vintage", "indicator"),
         ),
-        Format("wpp", "UN World Population Prospects CSV (WPP 2022 by age, WPP 2024)", "hrh.ingest.wpp"),
+        Format(
+            "wpp", "UN World Population Prospects CSV (WPP 2022 by age, WPP 2024)", "hrh.ingest.wpp"
+        ),
         Format(
             "oecd-wfmi",
             "OECD HEALTH_WFMI (legacy OECD.Stat CSV or SDMX-CSV)",
             "hrh.ingest.oecd_wfmi",
         ),
-        Format("owid", "Our World in Data grapher CSV", "hrh.ingest.owid", ("vintage", "indicator")),
+        Format(
+            "owid", "Our World in Data grapher CSV", "hrh.ingest.owid", ("vintage", "indicator")
+        ),
         Format("tidy", "HRH Observatory tidy template (CSV or Excel)", "hrh.ingest.tidy"),
         Format(
             "safeguards-list",

@@ -73,7 +73,10 @@ def read_country_reference(root: Path = REFERENCE_DIR) -> CountryReference:
         b = wb.get(extra.iso3, {})
         countries.append(
             Country(
-                extra.iso3, extra.iso2, extra.m49, extra.name,
+                extra.iso3,
+                extra.iso2,
+                extra.m49,
+                extra.name,
                 wb_income=_INCOME_BY_NAME.get(b.get("Income group", ""), ""),
                 wb_region=b.get("Region", ""),
             )

@@ -99,9 +99,9 @@ def import_file(
         _log_failure(ctx, fmt, path, "", actor, exc)
         raise
     if result.problems:
-        exc = _invalid(result)
-        _log_failure(ctx, fmt, path, result.sha256, actor, exc)
-        raise exc
+        invalid = _invalid(result)
+        _log_failure(ctx, fmt, path, result.sha256, actor, invalid)
+        raise invalid
     try:
         return _write(ctx, result, dry_run, actor, progress)
     except _DryRunRollback as rb:
@@ -122,7 +122,11 @@ def _write(
         for batch in result.batches:
             source_id = writes.ensure_source(s, batch.source)
             for records in (
-                batch.stocks, batch.population, batch.flows, batch.coverage, batch.safeguards,
+                batch.stocks,
+                batch.population,
+                batch.flows,
+                batch.coverage,
+                batch.safeguards,
             ):
                 inserted += writes.insert_records(s, source_id, records, result.file, tick)
         summary = ImportSummary(
@@ -205,8 +209,13 @@ def load_reference(
         progress = on_dataset(entry.title, i) if on_dataset else None
         summaries.append(
             import_file(
-                ctx, entry.format, entry.file, options=entry.options, progress=progress,
-                countries=index, actor="reference-loader",
+                ctx,
+                entry.format,
+                entry.file,
+                options=entry.options,
+                progress=progress,
+                countries=index,
+                actor="reference-loader",
             )
         )
     return ReferenceLoad(n, summaries)

@@ -1,0 +1,67 @@
+"""The API application factory and its one error envelope."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hrh import __version__
+from hrh.api.routes import data, imports, observatory
+from hrh.api.schemas import ErrorPublic, ProblemPublic
+from hrh.errors import HrhError
+from hrh.services.context import AppContext
+
+
+def _envelope(
+    status: int,
+    code: str,
+    message: str,
+    hint: str = "",
+    problems: list[ProblemPublic] | None = None,
+) -> JSONResponse:
+    body = ErrorPublic(error=message, errors=problems or [], status=status, code=code, hint=hint)
+    return JSONResponse(body.model_dump(), status_code=status)
+
+
+def create_api(ctx: AppContext) -> FastAPI:
+    """Build the FastAPI app with the /api/v1 routes over ``ctx``."""
+    app = FastAPI(
+        title="HRH Observatory API",
+        version=__version__,
+        description="Health workforce stocks, flows, indicators and the WHO safeguards list, "
+        "with provenance on every figure. Public reads; writes need an API token.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+
+    @app.exception_handler(HrhError)
+    async def _hrh_error(_: Request, exc: HrhError) -> JSONResponse:
+        problems = [ProblemPublic(**p.as_dict()) for p in exc.problems]
+        return _envelope(exc.status, exc.code, exc.message, exc.hint, problems)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            ProblemPublic(
+                file="request",
+                line=None,
+                column=".".join(str(p) for p in e["loc"]),
+                value=str(e.get("input"))[:100] if e.get("input") is not None else None,
+                expected=e["msg"],
+            )
+            for e in exc.errors()
+        ]
+        return _envelope(422, "invalid", "The request is not valid.", problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _envelope(exc.status_code, code, str(exc.detail))
+
+    for router in (observatory.router, data.router, imports.router):
+        app.include_router(router, prefix="/api/v1")
+    return app

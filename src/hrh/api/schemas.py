@@ -1,0 +1,217 @@
+"""Pydantic I/O models: ``XPublic`` for one item, ``XsPublic{data, count}`` for lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ProblemPublic(_Out):
+    """A located problem in an input."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+
+class ErrorPublic(BaseModel):
+    """The one error envelope of the API."""
+
+    ok: bool = False
+    error: str
+    errors: list[ProblemPublic] = []
+    status: int
+    code: str
+    hint: str = ""
+
+
+class CountryPublic(_Out):
+    """A country with its codes and groupings."""
+
+    iso3: str
+    iso2: str
+    m49: str
+    name: str
+    who_region: str
+    who_member: bool
+    wb_income: str
+    wb_region: str
+
+
+class CountriesPublic(BaseModel):
+    """A page of countries."""
+
+    data: list[CountryPublic]
+    count: int
+
+
+class SourcePublic(_Out):
+    """A source vintage."""
+
+    id: int
+    key: str
+    vintage: str
+    label: str
+    publisher: str
+    title: str
+    url: str
+    licence: str
+    released: str
+    imported_at: str
+
+
+class SourcesPublic(BaseModel):
+    """All source vintages."""
+
+    data: list[SourcePublic]
+    count: int
+
+
+class IndicatorPublic(_Out):
+    """An evaluated indicator."""
+
+    id: str
+    cadre: str | None
+    value: float | None
+    unit: str
+    year: int | None
+    source: str
+    sources: list[str]
+    method: str
+    note: str
+    details: dict[str, Any]
+
+
+class IndicatorReportPublic(_Out):
+    """Indicators of a country or group."""
+
+    code: str
+    name: str
+    kind: str
+    year: int | None
+    lookback_years: int
+    members: int
+    indicators: list[IndicatorPublic]
+
+
+class SeriesValuePublic(_Out):
+    """One stored value of a series."""
+
+    country: str
+    cadre: str
+    measure: str
+    year: int
+    value: float
+    source: str
+    publisher: str
+    latest_vintage: bool
+
+
+class SeriesPublic(BaseModel):
+    """A series, one row per year and source."""
+
+    data: list[SeriesValuePublic]
+    count: int
+
+
+class CorridorPublic(_Out):
+    """A bilateral stock abroad."""
+
+    origin: str
+    origin_name: str
+    destination: str
+    destination_name: str
+    cadre: str
+    year: int
+    kind: str
+    basis: str
+    value: float
+    share_of_origin_workforce: float | None
+    origin_workforce: float | None
+    origin_workforce_year: int | None
+    source: str
+
+
+class CorridorsPublic(BaseModel):
+    """A page of corridors, largest first."""
+
+    data: list[CorridorPublic]
+    count: int
+
+
+class SafeguardCountryPublic(_Out):
+    """SSL eligibility of one country."""
+
+    iso3: str
+    name: str
+    who_region: str
+    eligible: bool
+    density: float | None
+    density_years: dict[str, int | None]
+    uhc_index: float | None
+    uhc_year: int | None
+    official: bool | None
+    agrees: bool | None
+    reason: str
+    sources: list[str]
+
+
+class SafeguardSummaryPublic(_Out):
+    """Counts of the computed list."""
+
+    version: str
+    countries: int
+    eligible: int
+    official: int | None
+    agree: int | None
+    disagree: int | None
+
+
+class SafeguardListPublic(BaseModel):
+    """The computed SSL edition."""
+
+    version: str
+    criteria: dict[str, Any]
+    summary: SafeguardSummaryPublic
+    countries: list[SafeguardCountryPublic]
+
+
+class ImportSummaryPublic(_Out):
+    """What an import did."""
+
+    status: str
+    format: str
+    file: str
+    sha256: str
+    dry_run: bool
+    rows_read: int
+    records: int
+    inserted: int
+    unchanged: int
+    sources: list[str]
+    skipped: dict[str, int]
+    notes: list[str]
+
+
+class FormatPublic(BaseModel):
+    """An import format."""
+
+    id: str
+    label: str
+    options: list[str]
+
+
+class CadrePublic(BaseModel):
+    """A cadre with its ISCO-08 codes."""
+
+    id: str
+    label: str
+    isco: list[str]
+    aggregate: bool

@@ -1,0 +1,1 @@
+"""Pure indicator calculations over observation series (no database, no web)."""

@@ -1,0 +1,1 @@
+"""Dated parameters as YAML with units, descriptions and references."""
