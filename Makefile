@@ -56,5 +56,8 @@ test: install browser lint
 bench: install
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
+docs: install
+	$(BIN)/python -m hrh.cli.reference > docs/cli.md
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

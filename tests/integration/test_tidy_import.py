@@ -20,7 +20,7 @@ def _write(tmp_path: Path, body: str, name: str = "national.csv") -> Path:
 
 def _count(ctx: AppContext, table: str) -> int:
     with ctx.engine.connect() as conn:
-        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())  # noqa: S608
+        return int(conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one())
 
 
 def test_tidy_import_converts_units_and_codes(ctx: AppContext, tmp_path: Path) -> None:
@@ -35,8 +35,10 @@ def test_tidy_import_converts_units_and_codes(ctx: AppContext, tmp_path: Path) -
     assert summary.inserted == 2
     with ctx.engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT country, cadre, sex, age_band, measure, value FROM workforce_stocks "
-                 "ORDER BY measure")
+            text(
+                "SELECT country, cadre, sex, age_band, measure, value FROM workforce_stocks "
+                "ORDER BY measure"
+            )
         ).all()
     assert [tuple(r) for r in rows] == [
         ("GHA", "nursing_professionals", "F", "20-24", "headcount", 1500.0),
@@ -81,7 +83,12 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(ctx: AppContext, tmp_pat
         imports.import_file(ctx, "tidy", p)
     got = [(pr.line, pr.column) for pr in err.value.problems]
     assert got == [
-        (3, "country"), (4, "cadre"), (5, "year"), (6, "value"), (7, None), (8, None),
+        (3, "country"),
+        (4, "cadre"),
+        (5, "year"),
+        (6, "value"),
+        (7, None),
+        (8, None),
     ]
     assert "same cell as line 2" in err.value.problems[4].expected
     assert _count(ctx, "workforce_stocks") == 0
@@ -96,8 +103,10 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(ctx: AppContext, tmp_pat
     [
         (b"", "empty"),
         (b"nation,job\nGHA,2221\n", "lacks the column"),
-        (HEADER.encode() + "GHA,2221,2020,F,total,all,headcount,1,Sant\xe9\n".encode("latin-1"),
-         "not readable"),
+        (
+            HEADER.encode() + "GHA,2221,2020,F,total,all,headcount,1,Sant\xe9\n".encode("latin-1"),
+            "not readable",
+        ),
     ],
 )
 def test_malformed_files_get_clear_errors(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 
 from hrh.errors import Invalid, Problem
@@ -144,3 +145,79 @@ def parse_year(text: str) -> int:
     if not 1900 <= year <= 2200:
         raise ValueError(text)
     return year
+
+
+def parse_iso_date(text: str) -> str | None:
+    """Return the ``YYYY-MM-DD`` date that a date or timestamp starts with, or None.
+
+    >>> parse_iso_date("2022-01-24T08:00:00.000Z"), parse_iso_date("2025-01-28")
+    ('2022-01-24', '2025-01-28')
+    >>> parse_iso_date("24/01/2022") is None
+    True
+    """
+    head = text.strip()[:10]
+    try:
+        return date.fromisoformat(head).isoformat() if len(head) == 10 else None
+    except ValueError:
+        return None
+
+
+def scale(value: float, factor: float) -> float:
+    """Multiply ``value`` by a unit ``factor``, rounding off binary noise.
+
+    >>> 2.37 * 10, scale(2.37, 10), scale(1.5, 1000)
+    (23.700000000000003, 23.7, 1500.0)
+    """
+    return value if factor == 1 else round(value * factor, 9)
+
+
+def canonical_names(header: Sequence[str], names: Sequence[str]) -> dict[str, str]:
+    """Map each header cell to its spelling in ``names`` when they match case-insensitively.
+
+    >>> canonical_names(["indicatorcode", "Other"], ["IndicatorCode"])
+    {'indicatorcode': 'IndicatorCode', 'Other': 'Other'}
+    """
+    by_lower = {n.lower(): n for n in names}
+    return {h: by_lower.get(h.strip().lower(), h) for h in header}
+
+
+def find_layout(
+    lines: Sequence[str],
+    layouts: Mapping[str, Sequence[str]],
+    file: str,
+    max_scan: int = 30,
+) -> tuple[str, int]:
+    """Return the first layout whose required columns appear in one header line, and its index.
+
+    Lines are scanned in order; on each line the layouts are tried in the order given. Header
+    cells compare case-insensitively and, for SDMX-CSV ``ID: Name`` headers, by their ID.
+
+    >>> find_layout(["title", "a,B: Bee,c"], {"x": ("a", "z"), "y": ("b", "a")}, "f.csv")
+    ('y', 1)
+
+    Raises:
+        Invalid: when no line in the first ``max_scan`` lines has the columns of any layout;
+            the problem lists what each layout expects.
+    """
+    wanted = {name: {c.lower() for c in cols} for name, cols in layouts.items()}
+    for i, line in enumerate(lines[:max_scan]):
+        cells = {header_id(c).lower() for c in next(csv.reader([line]), [])}
+        for name, want in wanted.items():
+            if want <= cells:
+                return name, i
+    first = lines[0][:120] if lines else ""
+    expected = "; or ".join(f"{name}: {', '.join(cols)}" for name, cols in layouts.items())
+    raise Invalid(
+        f"{file}: no header row of a known layout in the first {max_scan} lines.",
+        hint="Check that this is the right format for the file. Expected columns — " + expected,
+        problems=[Problem(file, 1, None, first, "a header with the columns of " + expected)],
+    )
+
+
+def header_id(cell: str) -> str:
+    """Return a header cell's column id: SDMX-CSV writes ``ID: Name`` when labels are both.
+
+    >>> header_id(" REF_AREA: Reference area"), header_id("Value")
+    ('REF_AREA', 'Value')
+    """
+    return cell.split(": ", 1)[0].strip()

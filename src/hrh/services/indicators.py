@@ -156,7 +156,7 @@ def _completeness(
     latest_years: list[int] = []
     for name, series in core.items():
         last = series.latest()
-        if last:
+        if last and name != "population":
             latest_years.append(last.year)
         detail.append(
             {

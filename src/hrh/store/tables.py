@@ -78,7 +78,14 @@ class WorkforceStock(Base):
     __tablename__ = "workforce_stocks"
     __table_args__ = (
         UniqueConstraint(
-            "country", "cadre", "year", "sex", "age_band", "basis", "measure", "source_id",
+            "country",
+            "cadre",
+            "year",
+            "sex",
+            "age_band",
+            "basis",
+            "measure",
+            "source_id",
             name="uq_workforce_stocks_cell",
         ),
     )
@@ -101,7 +108,12 @@ class Population(Base):
     __tablename__ = "populations"
     __table_args__ = (
         UniqueConstraint(
-            "country", "year", "sex", "age_band", "variant", "source_id",
+            "country",
+            "year",
+            "sex",
+            "age_band",
+            "variant",
+            "source_id",
             name="uq_populations_cell",
         ),
     )
@@ -122,7 +134,13 @@ class MigrationFlow(Base):
     __tablename__ = "migration_flows"
     __table_args__ = (
         UniqueConstraint(
-            "origin", "destination", "cadre", "year", "kind", "basis", "source_id",
+            "origin",
+            "destination",
+            "cadre",
+            "year",
+            "kind",
+            "basis",
+            "source_id",
             name="uq_migration_flows_cell",
         ),
         Index("ix_migration_flows_destination", "destination"),

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hrh.cli import app
+from hrh.services.context import AppContext
+
+runner = CliRunner()
+CSV = (
+    "country,cadre,year,sex,age_band,basis,measure,value,source\n"
+    "GHA,medical_doctors,2019,T,total,all,per_10k,1.6,Ghana MoH\n"
+    "GHA,medical_doctors,2020,T,total,all,per_10k,1.7,Ghana MoH\n"
+    "GHA,nursing_midwifery,2020,T,total,all,per_10k,35.7,Ghana MoH\n"
+)
+
+
+@pytest.fixture
+def env(ctx: AppContext) -> dict[str, str]:
+    return {"HRH_DATABASE_URL": ctx.settings.database_url, "HRH_VAR_DIR": str(ctx.settings.var_dir)}
+
+
+def test_help_everywhere() -> None:
+    for cmd in (
+        [],
+        ["import"],
+        ["series"],
+        ["indicators"],
+        ["ssl", "compute"],
+        ["corridors"],
+        ["db", "upgrade"],
+        ["load", "reference"],
+        ["serve"],
+        ["token", "create"],
+    ):
+        r = runner.invoke(app, [*cmd, "--help"])
+        assert r.exit_code == 0, (cmd, r.output)
+        assert "Usage" in r.output
+
+
+def test_import_then_series_in_three_formats(env: dict[str, str], tmp_path: Path) -> None:
+    p = tmp_path / "gha.csv"
+    p.write_text(CSV)
+    r = runner.invoke(app, ["import", "tidy", str(p), "--format", "json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["inserted"] == 3
+    r = runner.invoke(
+        app, ["series", "--country", "GHA", "--cadre", "221", "--format", "json"], env=env
+    )
+    rows = json.loads(r.stdout)
+    assert [(x["year"], x["value"]) for x in rows] == [(2019, 1.6), (2020, 1.7)]
+    r = runner.invoke(app, ["series", "-c", "GHA", "--cadre", "221", "-f", "csv"], env=env)
+    assert r.stdout.splitlines()[0].startswith("country,cadre,measure,year,value,source")
+    r = runner.invoke(app, ["indicators", "GHA", "--format", "json"], env=env)
+    dnm = next(x for x in json.loads(r.stdout) if x["id"] == "dnm_density_per_10k")
+    assert dnm["value"] == pytest.approx(37.4)
+    assert dnm["source"].startswith("tidy:ghana-moh@")
+
+
+def test_bad_file_exits_non_zero_with_located_rows(env: dict[str, str], tmp_path: Path) -> None:
+    p = tmp_path / "bad.csv"
+    p.write_text(CSV + "GHA,medical_doctors,2021,T,total,all,per_10k,abc,Ghana MoH\n")
+    r = runner.invoke(app, ["import", "tidy", str(p)], env=env)
+    assert r.exit_code == 1
+    assert "bad.csv:5, column 'value': got 'abc'" in r.output
+    assert "nothing was imported" in r.output
+    r = runner.invoke(app, ["series", "-c", "GHA", "--cadre", "221", "-f", "json"], env=env)
+    assert json.loads(r.stdout) == []
+
+
+def test_unknown_things_get_one_paragraph_errors(env: dict[str, str]) -> None:
+    r = runner.invoke(app, ["indicators", "XYZ"], env=env)
+    assert r.exit_code == 1 and "Unknown country 'XYZ'" in r.output
+    r = runner.invoke(app, ["import", "nope", "x.csv"], env=env)
+    assert r.exit_code == 1 and "Known formats" in r.output
+    r = runner.invoke(app, ["ssl", "compute", "--version", "1999"], env=env)
+    assert r.exit_code == 1 and "Known editions" in r.output
+
+
+def test_missing_schema_is_explained(tmp_path: Path) -> None:
+    env = {"HRH_DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite"}
+    r = runner.invoke(app, ["sources"], env=env)
+    assert r.exit_code == 1 and "hrh db upgrade" in r.output
+    r = runner.invoke(app, ["db", "upgrade"], env=env)
+    assert r.exit_code == 0
+    assert runner.invoke(app, ["sources", "-f", "json"], env=env).stdout.strip() == "[]"
+
+
+def test_token_create_prints_the_secret_once(env: dict[str, str]) -> None:
+    r = runner.invoke(app, ["token", "create", "ci-bot"], env=env)
+    assert r.exit_code == 0
+    assert r.stdout.strip().startswith("hrh_")
