@@ -19,9 +19,14 @@ def _by_id(report: indicators.IndicatorReport) -> dict[tuple[str, str | None], o
 
 
 def test_reload_is_a_no_op(reference_ctx: AppContext) -> None:
-    again = imports.load_reference(reference_ctx)
-    assert len(again.imports) == 12
+    quick = imports.load_reference(reference_ctx)
+    assert len(quick.imports) == 12
+    assert all(s.notes == ["already imported (same file hash)"] for s in quick.imports)
+    again = imports.load_reference(reference_ctx, recheck=True)
     assert sum(s.inserted for s in again.imports) == 0
+    assert (
+        sum(s.unchanged for s in again.imports) == sum(s.records for s in again.imports) > 900_000
+    )
     assert all(s.status == "unchanged" for s in again.imports)
 
 

@@ -55,7 +55,11 @@ def db_upgrade() -> None:
 
 @load_app.command("reference")
 @handle_errors
-def load_reference() -> None:
+def load_reference(
+    recheck: bool = typer.Option(
+        False, "--recheck", help="Read every file again, even those already imported."
+    ),
+) -> None:
     """Load the bundled real datasets (WHO, World Bank, UN, OECD); idempotent."""
     with app_context() as ctx, _progress() as bar:
 
@@ -67,10 +71,12 @@ def load_reference() -> None:
 
             return tick
 
-        result = imports.load_reference(ctx, on_dataset)
+        result = imports.load_reference(ctx, on_dataset, recheck=recheck)
     new = sum(s.inserted for s in result.imports)
+    skipped = sum(1 for s in result.imports if s.records == 0 and s.notes)
     err_console.print(
-        f"{result.countries} countries; {len(result.imports)} datasets; "
+        f"{result.countries} countries; {len(result.imports)} datasets "
+        f"({skipped} already imported, not read again; --recheck to read them); "
         f"{new:,} new records, {sum(s.unchanged for s in result.imports):,} already there."
     )
 

@@ -19,14 +19,18 @@ unit        optional: ``persons`` (default for headcount), ``thousands``,
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from hrh.domain.codes import BASES, normalise_age_band, normalise_sex, resolve_cadre
 from hrh.domain.records import SourceMeta, StockObs
 from hrh.errors import HrhError, Invalid, Problem
-from hrh.ingest._text import iter_rows, parse_number, parse_year, read_text
+from hrh.ingest._text import parse_number, parse_year, read_text
 from hrh.ingest.base import Batch, CountryIndex, ImportResult, file_sha256
 
 COLUMNS = ("country", "cadre", "year", "sex", "age_band", "basis", "measure", "value", "source")
@@ -49,18 +53,20 @@ def read(path: Path, countries: CountryIndex, options: Mapping[str, str]) -> Imp
     vintage = options.get("vintage") or sha[:12]
     result = ImportResult(file=path.name, format="tidy", sha256=sha)
     batches: dict[str, Batch] = {}
-    for line, row in _rows(path):
+    columns, rows = _rows(path)
+    parse = _RowParser(columns, countries, result).parse
+    first_seen = result.first_seen
+    rows_read = 0
+    for line, row in rows:
         if isinstance(row, Problem):
             result.problems.append(row)
             continue
-        result.rows_read += 1
-        parsed = _parse_row(row, line, countries, result)
+        rows_read += 1
+        parsed = parse(row, line)
         if parsed is None:
             continue
-        source_name, obs = parsed
-        key = (source_name, obs.country, obs.cadre, obs.year, obs.sex, obs.age_band,
-               obs.basis, obs.measure)
-        earlier = result.first_seen(key, line)
+        source_name, key, obs = parsed
+        earlier = first_seen(key, line)
         if earlier is not None:
             result.problem(line, None, None, f"one row per cell (same cell as line {earlier})")
             continue
@@ -68,16 +74,137 @@ def read(path: Path, countries: CountryIndex, options: Mapping[str, str]) -> Imp
         if batch is None:
             batch = batches[source_name] = Batch(_source(source_name, vintage))
         batch.stocks.append(obs)
+    result.rows_read = rows_read
     if result.rows_read == 0 and not result.problems:
         result.problem(2, None, None, "at least one data row")
     result.batches = list(batches.values())
     return result
 
 
+#: A row's coded cells, normalised: country, cadre, sex, age band, basis, measure.
+Cell = tuple[str, str, str, str, str, str]
+#: Columns validated once per distinct combination of their raw text (see ``_RowParser``).
+_CODED = ("country", "cadre", "sex", "age_band", "basis", "measure", "unit")
+_INF = float("inf")
+
+
+class _Memo(dict[Any, Any]):
+    """A dict that computes and keeps ``fn(key)`` for a missing key."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self._fn(key)
+        return value
+
+
+class _RowParser:
+    """Turns rows (lists of cells) into observations, validating each distinct text once.
+
+    A file repeats a few countries, cadres, sexes, age bands, years and sources over many
+    rows, so what each combination of raw coded cells normalises to is remembered for the
+    import. A row with anything wrong goes through ``_parse_row``, which records every
+    problem with its line, column and value. Each cell (source, coded cells, year) gets an
+    integer key for the one-row-per-cell check: small, and not tracked by the garbage collector.
+    """
+
+    def __init__(
+        self, columns: Mapping[str, int], countries: CountryIndex, result: ImportResult
+    ) -> None:
+        self._columns = columns
+        self._countries = countries
+        self._result = result
+        coded = [c for c in _CODED if c in columns]  # absent optional columns read as ""
+        self._coded_names = coded
+        self._absent = {c: "" for c in _CODED if c not in columns}
+        self._pick: Callable[[list[str]], tuple[str, ...]] = itemgetter(
+            *(columns[c] for c in ("year", "value", "source", *coded))
+        )
+        self._coded = _Memo(self._normalise)
+        self._years = _Memo(_year_or_none)
+        self._sources = _Memo(self._source)
+        self._cell_ids: dict[Cell, int] = {}
+        self._source_ids: dict[str, int] = {}
+
+    def parse(self, cells: list[str], line: int) -> tuple[str, int, StockObs] | None:
+        """Return ``(source, cell key, observation)``, or None (with problems recorded)."""
+        raw = self._pick(cells)
+        normal = self._coded[raw[3:]]
+        year = self._years[raw[0]]
+        source = self._sources[raw[2]]
+        try:
+            value = float(raw[1])  # = parse_number() whenever float() accepts the text
+        except ValueError:
+            value = -1.0  # other spellings (``1 234``, ``1,234``) go the slow way
+        if normal is None or year is None or source is None or not 0.0 <= value < _INF:
+            return self._slow(cells, line)
+        (country, cadre, sex, age, basis, measure), factor, cell_id = normal
+        name, source_id = source
+        obs = StockObs(country, cadre, year, sex, age, basis, measure, value * factor)
+        return name, _cell_key(cell_id, source_id, year), obs
+
+    def _slow(self, cells: list[str], line: int) -> tuple[str, int, StockObs] | None:
+        row = {name: cells[i] for name, i in self._columns.items()}
+        parsed = _parse_row(row, line, self._countries, self._result)
+        if parsed is None:
+            return None
+        name, obs = parsed
+        cell = (obs.country, obs.cadre, obs.sex, obs.age_band, obs.basis, obs.measure)
+        key = _cell_key(self._cell_id(cell), self._source_id(name), obs.year)
+        return name, key, obs
+
+    def _normalise(self, coded: tuple[str, ...]) -> tuple[Cell, float, int] | None:
+        """Return the normalised cell, its unit factor and id; None when any cell is bad."""
+        raw = dict(zip(self._coded_names, coded, strict=True)) | self._absent
+        iso3 = self._countries.resolve(raw["country"].strip())
+        try:
+            cadre = resolve_cadre(raw["cadre"]).id
+            sex = normalise_sex(raw["sex"])
+            age = normalise_age_band(raw["age_band"])
+        except HrhError:
+            return None
+        basis = raw["basis"].strip().lower() or "all"
+        measure = raw["measure"].strip().lower()
+        unit = raw["unit"].strip().lower() or _DEFAULT_UNIT.get(measure, "")
+        if iso3 is None or basis not in BASES or measure not in _DEFAULT_UNIT:
+            return None
+        if unit not in UNITS or UNITS[unit][0] != measure:
+            return None
+        cell = (iso3, cadre, sex, age, basis, measure)
+        return cell, UNITS[unit][1], self._cell_id(cell)
+
+    def _source(self, text: str) -> tuple[str, int] | None:
+        name = text.strip()
+        return (name, self._source_id(name)) if name else None
+
+    def _cell_id(self, cell: Cell) -> int:
+        return self._cell_ids.setdefault(cell, len(self._cell_ids))
+
+    def _source_id(self, name: str) -> int:
+        return self._source_ids.setdefault(name, len(self._source_ids))
+
+
+def _cell_key(cell_id: int, source_id: int, year: int) -> int:
+    """Pack the ids of a cell and source and a year (1900-2200) into one integer."""
+    return (((cell_id << 32) | source_id) << 12) | (year - 1900)
+
+
+def _year_or_none(text: str) -> int | None:
+    try:
+        return parse_year(text)
+    except ValueError:
+        return None
+
+
 def _source(name: str, vintage: str) -> SourceMeta:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "national"
     return SourceMeta(
-        key=f"tidy:{slug}", vintage=vintage, publisher=name, title=name,
+        key=f"tidy:{slug}",
+        vintage=vintage,
+        publisher=name,
+        title=name,
         licence="as stated by the publisher",
     )
 
@@ -143,16 +270,62 @@ def _parse_row(
     return source, StockObs(iso3, cadre, year, sex, age, basis, measure, value * factor)
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str] | Problem]]:
+Rows = Iterator[tuple[int, list[str] | Problem]]
+
+
+def _rows(path: Path) -> tuple[dict[str, int], Rows]:
+    """Return the columns (lower-case name → index) and the located rows of cells.
+
+    Every row has one cell per header column. Where names differ only in case, the last
+    such column is read.
+    """
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _excel_rows(path)
-        return
-    text = read_text(path)
-    header, rows = iter_rows(text, path.name)
-    _check_header(header, path.name)
-    lowered = {h: h.strip().lower() for h in header}
-    for line, row in rows:
-        yield line, row if isinstance(row, Problem) else {lowered[k]: v for k, v in row.items()}
+        return _excel_rows(path)
+    return _csv_rows(read_text(path), path.name)
+
+
+def _csv_rows(text: str, file: str) -> tuple[dict[str, int], Rows]:
+    """Parse CSV text with the rules of ``hrh.ingest._text.iter_rows``, as lists of cells.
+
+    Blank rows are skipped; a row with another number of cells than the header, or text
+    that is not valid CSV, becomes a located ``Problem`` (the latter ends the file).
+    """
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        raise Invalid(f"{file}: cannot read the header row ({exc}).") from exc
+    _check_header(header, file)
+    last = {h: i for i, h in enumerate(header)}  # as dict(zip(header, cells)) keeps the last
+    columns = {h.lower(): i for h, i in last.items()}
+    width = len(header)
+
+    def rows() -> Rows:
+        start = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                at = reader.line_num
+                yield at, Problem(file, at, None, None, f"valid CSV ({exc})")
+                return
+            line = start + 1
+            start = reader.line_num
+            if len(cells) == width and cells[0].strip():
+                yield line, cells
+            elif not cells or all(not c.strip() for c in cells):
+                continue
+            elif len(cells) != width:
+                got = (
+                    f"{width} cells as in the header (got {len(cells)}; truncated or shifted row?)"
+                )
+                yield line, Problem(file, line, None, ",".join(cells)[:80], got)
+            else:
+                yield line, cells
+
+    return columns, rows()
 
 
 def _check_header(header: list[str], file: str) -> None:
@@ -161,12 +334,14 @@ def _check_header(header: list[str], file: str) -> None:
     if missing:
         raise Invalid(
             f"{file}: the header lacks the column(s) {', '.join(missing)}.",
-            hint="The tidy template's columns are: " + ", ".join(COLUMNS) + " (see docs/formats.md).",
+            hint="The tidy template's columns are: "
+            + ", ".join(COLUMNS)
+            + " (see docs/formats.md).",
             problems=[Problem(file, 1, c, None, "this column in the header") for c in missing],
         )
 
 
-def _excel_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | Problem]]:
+def _excel_rows(path: Path) -> tuple[dict[str, int], Rows]:
     import openpyxl
 
     try:
@@ -180,12 +355,17 @@ def _excel_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | Problem]]:
     except StopIteration:
         raise Invalid(f"{path.name} is empty.") from None
     _check_header(header, path.name)
-    names = [h.lower() for h in header]
-    for i, cells in enumerate(it, start=2):
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue
-        yield i, {n: _cell(c) for n, c in zip(names, cells, strict=False)}
-    wb.close()
+    width = len(header)
+    pad = [""] * width
+
+    def rows() -> Rows:
+        for i, cells in enumerate(it, start=2):
+            if all(c is None or str(c).strip() == "" for c in cells):
+                continue
+            yield i, ([_cell(c) for c in cells[:width]] + pad)[:width]  # short rows read ""
+        wb.close()
+
+    return {h.lower(): i for i, h in enumerate(header)}, rows()
 
 
 def _cell(value: object) -> str:

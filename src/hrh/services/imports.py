@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hrh.errors import HrhError, Invalid
-from hrh.ingest.base import CountryIndex, ImportResult
+from hrh.ingest.base import CountryIndex, ImportResult, file_sha256
 from hrh.ingest.formats import get_format
 from hrh.ingest.reference import read_country_reference, read_manifest
 from hrh.services.context import AppContext
@@ -196,17 +196,27 @@ class ReferenceLoad:
 def load_reference(
     ctx: AppContext,
     on_dataset: Callable[[str, int], Progress | None] | None = None,
+    *,
+    recheck: bool = False,
 ) -> ReferenceLoad:
     """Load the bundled countries and datasets through the same importers users call.
 
     ``on_dataset(title, index)`` is called before each dataset and may return a progress
-    callback for it. Idempotent: a second load inserts nothing.
+    callback for it. Idempotent: a second load inserts nothing, and files already imported
+    (same format and SHA-256 in the import log) are not read again unless ``recheck``.
     """
     n = load_countries(ctx)
     index = country_index(ctx)
     summaries = []
     for i, entry in enumerate(read_manifest()):
         progress = on_dataset(entry.title, i) if on_dataset else None
+        sha = file_sha256(entry.file)
+        if not recheck:
+            with ctx.unit() as s:
+                done = reads.imported_before(s, entry.format, sha)
+            if done:
+                summaries.append(_already_imported(entry.format, entry.file, sha))
+                continue
         summaries.append(
             import_file(
                 ctx,
@@ -219,3 +229,18 @@ def load_reference(
             )
         )
     return ReferenceLoad(n, summaries)
+
+
+def _already_imported(fmt: str, path: Path, sha: str) -> ImportSummary:
+    return ImportSummary(
+        format=fmt,
+        file=path.name,
+        sha256=sha,
+        dry_run=False,
+        rows_read=0,
+        records=0,
+        inserted=0,
+        unchanged=0,
+        sources=[],
+        notes=["already imported (same file hash)"],
+    )

@@ -193,3 +193,12 @@ def safeguard_rows(session: Session, version: str) -> list[SafeguardRow]:
     q = select(s.version, s.country, s.grade, s.source_id)
     rows = session.execute(q.where(s.version == version))
     return [SafeguardRow(v, c, g, i) for v, c, g, i in rows]
+
+
+def imported_before(session: Session, fmt: str, sha256: str) -> bool:
+    """Tell whether a file with this hash was imported successfully in this format."""
+    log = t.ImportLog
+    q = select(log.id).where(
+        log.format == fmt, log.sha256 == sha256, log.status.in_(["imported", "unchanged"])
+    )
+    return session.scalar(q.limit(1)) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from hrh.domain.records import (
 from hrh.errors import Conflict, Problem
 from hrh.store import tables as t
 
-CHUNK = 20_000
+CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ def insert_records(
 ) -> int:
     """Insert records of one kind for one source; skip cells already stored.
 
+    Rows go to the driver's ``executemany`` as plain tuples, ``CHUNK`` at a time.
+
     Returns:
         The number of rows inserted (0 when everything was already there).
 
@@ -91,6 +94,7 @@ def insert_records(
     if not records:
         return 0
     target = _TARGETS[type(records[0])]
+    values = _getter(target)
     conn = session.connection()
     cols = (*target.columns, "source_id")
     marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(cols))
@@ -99,17 +103,26 @@ def insert_records(
         f"INSERT INTO {target.table} ({', '.join(cols)}) VALUES ({marks}) "  # noqa: S608
         f"ON CONFLICT ({', '.join(key_cols)}) DO NOTHING"
     )
+    tail = (source_id,)
     before = _count(session, target.table, source_id)
     for start in range(0, len(records), CHUNK):
         chunk = records[start : start + CHUNK]
-        params = [(*astuple(r), source_id) for r in chunk]
-        conn.exec_driver_sql(sql, params)
+        conn.exec_driver_sql(sql, [values(r) + tail for r in chunk])
         if progress is not None:
             progress(len(chunk))
     inserted = _count(session, target.table, source_id) - before
     if inserted < len(records):
         _check_same_values(session, target, source_id, records, file)
     return inserted
+
+
+def _getter(target: _Target) -> Callable[[Any], tuple[Any, ...]]:
+    """Return a function giving a record's column values as a tuple, in ``target`` order.
+
+    Faster than ``dataclasses.astuple``, which deep-copies every field.
+    """
+    getter: Callable[[Any], tuple[Any, ...]] = attrgetter(*target.columns)
+    return getter
 
 
 def _count(session: Session, table: str, source_id: int) -> int:
@@ -135,15 +148,19 @@ def _check_same_values(
         (source_id,),
     )
     stored = {tuple(r[: target.key_len]): tuple(r[target.key_len :]) for r in rows}
+    values = _getter(target)
     problems: list[Problem] = []
     for rec in records:
-        values = astuple(rec)
-        key, new = values[: target.key_len], values[target.key_len :]
+        cells = values(rec)
+        key, new = cells[: target.key_len], cells[target.key_len :]
         old = stored.get(key)
         if old is not None and old != new:
             problems.append(
                 Problem(
-                    file, None, "/".join(map(str, key)), str(new[0]),
+                    file,
+                    None,
+                    "/".join(map(str, key)),
+                    str(new[0]),
                     f"the stored value {old[0]} for this cell in the same source vintage",
                 )
             )
@@ -179,7 +196,14 @@ def replace_countries(
 
 
 _COUNTRY_FIELDS = (
-    "iso3", "iso2", "m49", "name", "who_region", "who_member", "wb_income", "wb_region",
+    "iso3",
+    "iso2",
+    "m49",
+    "name",
+    "who_region",
+    "who_member",
+    "wb_income",
+    "wb_region",
 )
 
 
