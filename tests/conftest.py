@@ -32,6 +32,8 @@ _DATA_TABLES = (
     "safeguard_list_entries",
     "import_log",
     "api_tokens",
+    "users",
+    "audit_events",
     "sources",
 )
 

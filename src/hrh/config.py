@@ -16,6 +16,8 @@ class Settings(BaseSettings):
         host: address ``hrh serve`` binds to.
         port: port ``hrh serve`` listens on.
         lookback_years: default look-back window for "latest value" queries.
+        max_upload_mb: largest file accepted over the API.
+        secure_cookies: send session cookies with the Secure flag (on behind HTTPS).
     """
 
     model_config = SettingsConfigDict(env_prefix="HRH_", extra="ignore")
@@ -25,6 +27,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     lookback_years: int = 7
+    max_upload_mb: int = 100
+    secure_cookies: bool = False
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to ``sqlite:///<var_dir>/hrh.sqlite``."""

@@ -89,7 +89,36 @@ def test_missing_schema_is_explained(tmp_path: Path) -> None:
     assert runner.invoke(app, ["sources", "-f", "json"], env=env).stdout.strip() == "[]"
 
 
-def test_token_create_prints_the_secret_once(env: dict[str, str]) -> None:
-    r = runner.invoke(app, ["token", "create", "ci-bot"], env=env)
+def test_users_tokens_and_audit_from_the_cli(env: dict[str, str]) -> None:
+    r = runner.invoke(app, ["user", "add", "amina", "--role", "programme_officer"], env=env)
+    assert r.exit_code == 1 and "scoped to countries" in r.output
+    r = runner.invoke(
+        app, ["user", "add", "amina", "--role", "programme_officer", "--country", "gha"], env=env
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["user", "add", "rec", "--role", "recruiter", "--org", "acme"], env=env)
+    assert r.exit_code == 0
+    users = json.loads(runner.invoke(app, ["user", "list", "-f", "json"], env=env).stdout)
+    assert [(u["username"], u["countries"]) for u in users] == [("amina", ["GHA"]), ("rec", [])]
+    r = runner.invoke(app, ["token", "create", "amina", "--days", "7"], env=env)
     assert r.exit_code == 0
     assert r.stdout.strip().startswith("hrh_")
+    r = runner.invoke(app, ["token", "create", "amina", "--scope", "data.import"], env=env)
+    assert r.exit_code == 1 and "not actions role 'programme_officer' may perform" in r.output
+    tokens = json.loads(runner.invoke(app, ["token", "list", "-f", "json"], env=env).stdout)
+    r = runner.invoke(app, ["token", "revoke", str(tokens[0]["id"])], env=env)
+    assert r.exit_code == 0
+    assert runner.invoke(app, ["user", "disable", "rec"], env=env).exit_code == 0
+    r = runner.invoke(app, ["audit", "verify"], env=env)
+    assert r.exit_code == 0 and "intact" in r.stdout
+    events = json.loads(runner.invoke(app, ["audit", "list", "-f", "json"], env=env).stdout)
+    assert [e["action"] for e in events] == [
+        "user.add",
+        "user.add",
+        "token.create",
+        "token.revoke",
+        "user.disable",
+    ]
+    assert {e["actor"] for e in events} == {"local:cli"}
+    csv_out = runner.invoke(app, ["audit", "list", "-f", "csv"], env=env).stdout
+    assert csv_out.splitlines()[0] == "id,at,actor,action,target,detail,hash"

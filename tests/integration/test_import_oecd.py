@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
 from hrh.ingest import oecd_wfmi
 from hrh.ingest.base import file_sha256
@@ -60,7 +61,7 @@ def _stored(ctx: AppContext, source: str) -> tuple[list[tuple[Any, ...]], list[t
 
 
 def test_legacy_sample(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "oecd-wfmi", LEGACY)
+    summary = imports.import_file(ctx, "oecd-wfmi", LEGACY, principal=LOCAL_ADMIN)
     vintage = file_sha256(LEGACY)[:12]
     assert (summary.rows_read, summary.inserted) == (10, 8)
     assert summary.skipped == SAMPLE_SKIPS
@@ -79,18 +80,20 @@ def test_legacy_sample(ctx: AppContext) -> None:
 
 
 def test_reimport_inserts_nothing_and_vintage_option(ctx: AppContext) -> None:
-    imports.import_file(ctx, "oecd-wfmi", LEGACY)
-    again = imports.import_file(ctx, "oecd-wfmi", LEGACY)
+    imports.import_file(ctx, "oecd-wfmi", LEGACY, principal=LOCAL_ADMIN)
+    again = imports.import_file(ctx, "oecd-wfmi", LEGACY, principal=LOCAL_ADMIN)
     assert (again.inserted, again.unchanged) == (0, 8)
-    named = imports.import_file(ctx, "oecd-wfmi", LEGACY, options={"vintage": "2023-01"})
+    named = imports.import_file(
+        ctx, "oecd-wfmi", LEGACY, options={"vintage": "2023-01"}, principal=LOCAL_ADMIN
+    )
     assert named.sources == ["oecd-health-wfmi@2023-01"]
     assert _count(ctx, "migration_flows") == 8
 
 
 @pytest.mark.parametrize("sdmx", [SDMX_NAME, SDMX_BOTH], ids=["labels-name", "labels-both"])
 def test_sdmx_csv_gives_the_same_records_as_legacy(ctx: AppContext, sdmx: Path) -> None:
-    imports.import_file(ctx, "oecd-wfmi", LEGACY)
-    summary = imports.import_file(ctx, "oecd-wfmi", sdmx)
+    imports.import_file(ctx, "oecd-wfmi", LEGACY, principal=LOCAL_ADMIN)
+    summary = imports.import_file(ctx, "oecd-wfmi", sdmx, principal=LOCAL_ADMIN)
     assert summary.inserted == 8
     extra = {"deletion rows (ACTION D)": 1} if sdmx == SDMX_NAME else {}
     assert summary.skipped == SAMPLE_SKIPS | extra
@@ -107,14 +110,16 @@ def test_sdmx_unit_multiplier_and_percent_units(ctx: AppContext, tmp_path: Path)
     share = lines[2].replace(",PS,Persons,", ",PT_B1,Percentage,")
     p = tmp_path / "wfmi.csv"
     p.write_text("\n".join([lines[0], ind, share]) + "\n", encoding="utf-8")
-    summary = imports.import_file(ctx, "oecd-wfmi", p)
+    summary = imports.import_file(ctx, "oecd-wfmi", p, principal=LOCAL_ADMIN)
     assert summary.skipped == {"share (percent) variables": 1}
     assert _query(ctx, FLOWS) == [SAMPLE_FLOWS[0]]
 
 
 def test_bad_rows_are_all_listed_and_nothing_is_written(ctx: AppContext) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "oecd-wfmi", DATA / "HEALTH_WFMI_bad_rows.csv")
+        imports.import_file(
+            ctx, "oecd-wfmi", DATA / "HEALTH_WFMI_bad_rows.csv", principal=LOCAL_ADMIN
+        )
     problems = err.value.problems
     assert [(p.line, p.column, p.value) for p in problems] == [
         (3, "VAR", "FTXX"),
@@ -147,7 +152,7 @@ def test_malformed_files_get_clear_errors(
     ctx: AppContext, name: str, message: str, line: int
 ) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "oecd-wfmi", DATA / name)
+        imports.import_file(ctx, "oecd-wfmi", DATA / name, principal=LOCAL_ADMIN)
     assert message in err.value.message
     assert [p.line for p in err.value.problems] == [line]
     assert _count(ctx, "migration_flows") == 0
@@ -157,7 +162,7 @@ def test_header_only_file_needs_data_rows(ctx: AppContext, tmp_path: Path) -> No
     p = tmp_path / "wfmi.csv"
     p.write_text(LEGACY.read_text(encoding="utf-8-sig").splitlines()[0] + "\n", encoding="utf-8")
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "oecd-wfmi", p)
+        imports.import_file(ctx, "oecd-wfmi", p, principal=LOCAL_ADMIN)
     assert [(pr.line, pr.expected) for pr in err.value.problems] == [(2, "at least one data row")]
 
 
@@ -165,12 +170,12 @@ def test_header_only_file_needs_data_rows(ctx: AppContext, tmp_path: Path) -> No
 
 
 def test_full_bundled_files(ctx: AppContext) -> None:
-    totals = imports.import_file(ctx, "oecd-wfmi", TOTALS)
+    totals = imports.import_file(ctx, "oecd-wfmi", TOTALS, principal=LOCAL_ADMIN)
     assert (totals.rows_read, totals.inserted, totals.skipped) == (622, 622, {})
-    ftds = imports.import_file(ctx, "oecd-wfmi", FTDS_2018)
+    ftds = imports.import_file(ctx, "oecd-wfmi", FTDS_2018, principal=LOCAL_ADMIN)
     assert (ftds.rows_read, ftds.inserted) == (1576, 1574)
     assert ftds.skipped == {"origin = destination": 2}  # CAN→CAN and GBR→GBR, both 0
-    usa = imports.import_file(ctx, "oecd-wfmi", FTDS_USA_2016)
+    usa = imports.import_file(ctx, "oecd-wfmi", FTDS_USA_2016, principal=LOCAL_ADMIN)
     assert (usa.rows_read, usa.inserted) == (128, 127)
     assert usa.skipped == {"origin not specified (NS)": 1}
     flow = FLOWS + " WHERE origin = :o AND destination = :d AND year = :y"

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
 from hrh.ingest.base import file_sha256
 from hrh.ingest.reference import REFERENCE_DIR
@@ -39,7 +40,7 @@ def _coverage(ctx: AppContext) -> list[tuple[Any, ...]]:
 
 def test_coverage_index(ctx: AppContext) -> None:
     path = DATA / "uhc_sample.csv"
-    summary = imports.import_file(ctx, "owid", path)
+    summary = imports.import_file(ctx, "owid", path, principal=LOCAL_ADMIN)
     assert (summary.rows_read, summary.inserted, summary.skipped) == (6, 4, {AGGREGATE: 2})
     assert _coverage(ctx) == SAMPLE_ROWS
     assert _query(ctx, "SELECT key, vintage, released, publisher, title, licence FROM sources") == [
@@ -55,7 +56,9 @@ def test_coverage_index(ctx: AppContext) -> None:
 
 
 def test_per_1000_columns_become_per_10k(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "owid", DATA / "workforce_constructed.csv")
+    summary = imports.import_file(
+        ctx, "owid", DATA / "workforce_constructed.csv", principal=LOCAL_ADMIN
+    )
     assert summary.skipped == {AGGREGATE: 1, "empty value": 1}
     assert sorted(summary.sources) == sorted(
         f"{key}@{file_sha256(DATA / 'workforce_constructed.csv')[:12]}"
@@ -79,29 +82,33 @@ def test_per_1000_columns_become_per_10k(ctx: AppContext) -> None:
 def test_unknown_column_needs_the_indicator_option(ctx: AppContext) -> None:
     path = DATA / "unknown_column.csv"
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "owid", path)
+        imports.import_file(ctx, "owid", path, principal=LOCAL_ADMIN)
     assert "UHC_INDEX_REPORTED" in err.value.message
     assert "UHC Service Coverage Index" in err.value.hint
     assert "Nurses and midwives per 1,000" in err.value.hint
     assert [(p.line, p.column) for p in err.value.problems] == [(1, "UHC_INDEX_REPORTED")]
     assert _count(ctx, "sources") == 0
-    summary = imports.import_file(ctx, "owid", path, options={"indicator": "coverage"})
+    summary = imports.import_file(
+        ctx, "owid", path, options={"indicator": "coverage"}, principal=LOCAL_ADMIN
+    )
     assert summary.inserted == 4
     assert _coverage(ctx) == SAMPLE_ROWS
     with pytest.raises(Invalid, match="Unknown indicator option"):
-        imports.import_file(ctx, "owid", path, options={"indicator": "density"})
+        imports.import_file(
+            ctx, "owid", path, options={"indicator": "density"}, principal=LOCAL_ADMIN
+        )
 
 
 def test_owid_kosovo_code_is_a_country(ctx: AppContext, tmp_path: Path) -> None:
     p = tmp_path / "kosovo.csv"
     p.write_text("Entity,Code,Year,UHC Service Coverage Index\nKosovo,OWID_KOS,2021,50.5\n")
-    assert imports.import_file(ctx, "owid", p).inserted == 1
+    assert imports.import_file(ctx, "owid", p, principal=LOCAL_ADMIN).inserted == 1
     assert _coverage(ctx) == [("XKX", 2021, 50.5)]
 
 
 def test_reimport_inserts_nothing(ctx: AppContext) -> None:
-    first = imports.import_file(ctx, "owid", DATA / "uhc_sample.csv")
-    again = imports.import_file(ctx, "owid", DATA / "uhc_sample.csv")
+    first = imports.import_file(ctx, "owid", DATA / "uhc_sample.csv", principal=LOCAL_ADMIN)
+    again = imports.import_file(ctx, "owid", DATA / "uhc_sample.csv", principal=LOCAL_ADMIN)
     assert (first.inserted, again.inserted, again.unchanged, again.status) == (
         4,
         0,
@@ -112,7 +119,7 @@ def test_reimport_inserts_nothing(ctx: AppContext) -> None:
 
 def test_bad_rows_are_all_listed_and_nothing_is_written(ctx: AppContext) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "owid", DATA / "bad_rows.csv")
+        imports.import_file(ctx, "owid", DATA / "bad_rows.csv", principal=LOCAL_ADMIN)
     column = "UHC Service Coverage Index (SDG 3.8.1)"
     got = [(p.line, p.column, p.value) for p in err.value.problems]
     assert got == [
@@ -142,14 +149,14 @@ def test_malformed_files_get_clear_errors(
     ctx: AppContext, name: str, message: str, line: int
 ) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "owid", DATA / name)
+        imports.import_file(ctx, "owid", DATA / name, principal=LOCAL_ADMIN)
     assert message in err.value.message
     assert [p.line for p in err.value.problems] == [line]
     assert _count(ctx, "sources") == 0
 
 
 def test_full_bundled_file(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "owid", BUNDLED)
+    summary = imports.import_file(ctx, "owid", BUNDLED, principal=LOCAL_ADMIN)
     # 56 rows of WHO/UN regions with no code and 7 of OWID_WRL (World).
     assert (summary.rows_read, summary.inserted, summary.skipped) == (1421, 1358, {AGGREGATE: 63})
     # Hand-checked in the CSV: "Ghana,GHA,2021,47.78764".

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
 from hrh.ingest.base import file_sha256
 from hrh.ingest.reference import REFERENCE_DIR
@@ -44,7 +45,7 @@ def _coverage(ctx: AppContext) -> list[tuple[Any, ...]]:
 
 
 def test_bulk_file_with_preamble(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "wdi", UHC_SAMPLE)
+    summary = imports.import_file(ctx, "wdi", UHC_SAMPLE, principal=LOCAL_ADMIN)
     assert (summary.rows_read, summary.inserted) == (6, 14)
     # 64 year columns (1960-2023) × 4 country rows, less the 14 values.
     assert summary.skipped == {AGGREGATE: 2, "empty value": 242}
@@ -66,14 +67,16 @@ def test_bulk_file_with_preamble(ctx: AppContext) -> None:
 
 def test_bulk_file_without_preamble(ctx: AppContext) -> None:
     path = DATA / "uhc_no_preamble.csv"
-    summary = imports.import_file(ctx, "wdi", path)
+    summary = imports.import_file(ctx, "wdi", path, principal=LOCAL_ADMIN)
     assert summary.inserted == 14
     assert _coverage(ctx) == UHC_ROWS
     assert _query(ctx, "SELECT vintage, released FROM sources") == [(file_sha256(path)[:12], "")]
 
 
 def test_per_1000_densities_become_per_10k(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "wdi", DATA / "API_SH.MED.PHYS.ZS_constructed.csv")
+    summary = imports.import_file(
+        ctx, "wdi", DATA / "API_SH.MED.PHYS.ZS_constructed.csv", principal=LOCAL_ADMIN
+    )
     assert summary.skipped == {AGGREGATE: 1, "empty value": 3}
     assert sorted(summary.sources) == [
         "wb-wdi:SH.MED.NUMW.P3@2024-06-28",
@@ -95,7 +98,9 @@ def test_per_1000_densities_become_per_10k(ctx: AppContext) -> None:
 
 
 def test_long_layout_with_indicator_option(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "wdi", DATA / "population_long.csv", options=POP)
+    summary = imports.import_file(
+        ctx, "wdi", DATA / "population_long.csv", options=POP, principal=LOCAL_ADMIN
+    )
     assert (summary.rows_read, summary.inserted, summary.skipped) == (6, 4, {AGGREGATE: 2})
     assert _query(
         ctx,
@@ -113,8 +118,12 @@ def test_long_layout_with_indicator_option(ctx: AppContext) -> None:
 
 
 def test_reimport_inserts_nothing(ctx: AppContext) -> None:
-    first = imports.import_file(ctx, "wdi", DATA / "population_long.csv", options=POP)
-    again = imports.import_file(ctx, "wdi", DATA / "population_long.csv", options=POP)
+    first = imports.import_file(
+        ctx, "wdi", DATA / "population_long.csv", options=POP, principal=LOCAL_ADMIN
+    )
+    again = imports.import_file(
+        ctx, "wdi", DATA / "population_long.csv", options=POP, principal=LOCAL_ADMIN
+    )
     assert (first.inserted, again.inserted, again.unchanged) == (4, 0, 4)
     assert _count(ctx, "sources") == 1
 
@@ -127,7 +136,9 @@ def test_long_layout_needs_a_supported_indicator(
     ctx: AppContext, options: dict[str, str], message: str
 ) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wdi", DATA / "population_long.csv", options=options)
+        imports.import_file(
+            ctx, "wdi", DATA / "population_long.csv", options=options, principal=LOCAL_ADMIN
+        )
     assert message in err.value.message
     assert "SP.POP.TOTL" in err.value.hint
     assert _count(ctx, "populations") == 0
@@ -135,7 +146,7 @@ def test_long_layout_needs_a_supported_indicator(
 
 def test_unknown_indicator_names_the_supported_ones(ctx: AppContext) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wdi", DATA / "unknown_indicator.csv")
+        imports.import_file(ctx, "wdi", DATA / "unknown_indicator.csv", principal=LOCAL_ADMIN)
     assert "SP.DYN.LE00.IN" in err.value.message
     for code in ("SP.POP.TOTL", "SH.MED.PHYS.ZS", "SH.MED.NUMW.P3", "SH.UHC.SRVS.CV.XD"):
         assert code in err.value.hint
@@ -144,7 +155,7 @@ def test_unknown_indicator_names_the_supported_ones(ctx: AppContext) -> None:
 
 def test_bad_wide_rows_are_all_listed_and_nothing_is_written(ctx: AppContext) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wdi", DATA / "bad_rows_wide.csv")
+        imports.import_file(ctx, "wdi", DATA / "bad_rows_wide.csv", principal=LOCAL_ADMIN)
     got = [(p.line, p.column, p.value) for p in err.value.problems]
     assert got[:4] == [
         (7, "Country Code", "XYZ"),
@@ -161,7 +172,9 @@ def test_bad_wide_rows_are_all_listed_and_nothing_is_written(ctx: AppContext) ->
 
 def test_bad_long_rows_are_all_listed_and_nothing_is_written(ctx: AppContext) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wdi", DATA / "bad_rows_long.csv", options=POP)
+        imports.import_file(
+            ctx, "wdi", DATA / "bad_rows_long.csv", options=POP, principal=LOCAL_ADMIN
+        )
     got = [(p.line, p.column, p.value) for p in err.value.problems]
     assert got == [
         (3, "Country Code", "GHX"),
@@ -187,15 +200,15 @@ def test_malformed_files_get_clear_errors(
     ctx: AppContext, name: str, message: str, line: int
 ) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wdi", DATA / name)
+        imports.import_file(ctx, "wdi", DATA / name, principal=LOCAL_ADMIN)
     assert message in err.value.message
     assert [p.line for p in err.value.problems] == [line]
     assert _count(ctx, "sources") == 0
 
 
 def test_full_bundled_files(ctx: AppContext) -> None:
-    pop = imports.import_file(ctx, "wdi", POP_BUNDLED, options=POP)
-    uhc = imports.import_file(ctx, "wdi", UHC_BUNDLED)
+    pop = imports.import_file(ctx, "wdi", POP_BUNDLED, options=POP, principal=LOCAL_ADMIN)
+    uhc = imports.import_file(ctx, "wdi", UHC_BUNDLED, principal=LOCAL_ADMIN)
     assert (pop.rows_read, pop.inserted) == (17195, 14010)
     assert pop.skipped == {AGGREGATE: 3185}
     assert (uhc.rows_read, uhc.inserted) == (266, 1344)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
 from hrh.ingest.base import file_sha256
 from hrh.ingest.reference import REFERENCE_DIR
@@ -28,7 +29,7 @@ def _count(ctx: AppContext, table: str) -> int:
 
 
 def test_sample_maps_every_indicator(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "who-gho", DATA / "sample.csv")
+    summary = imports.import_file(ctx, "who-gho", DATA / "sample.csv", principal=LOCAL_ADMIN)
     assert (summary.rows_read, summary.inserted) == (11, 8)
     assert summary.skipped == {HWF_0005: 1, "region or group aggregate": 1, "empty value": 1}
     rows = _query(
@@ -60,7 +61,7 @@ def test_sample_maps_every_indicator(ctx: AppContext) -> None:
 
 
 def test_sex_comes_from_dim1(ctx: AppContext) -> None:
-    imports.import_file(ctx, "who-gho", DATA / "by_sex.csv")
+    imports.import_file(ctx, "who-gho", DATA / "by_sex.csv", principal=LOCAL_ADMIN)
     assert _query(ctx, "SELECT sex, value FROM workforce_stocks ORDER BY sex") == [
         ("F", 95000.0),
         ("M", 30024.0),
@@ -69,15 +70,17 @@ def test_sex_comes_from_dim1(ctx: AppContext) -> None:
 
 
 def test_reimport_inserts_nothing_and_vintage_option_wins(ctx: AppContext) -> None:
-    first = imports.import_file(ctx, "who-gho", DATA / "sample.csv")
-    again = imports.import_file(ctx, "who-gho", DATA / "sample.csv")
+    first = imports.import_file(ctx, "who-gho", DATA / "sample.csv", principal=LOCAL_ADMIN)
+    again = imports.import_file(ctx, "who-gho", DATA / "sample.csv", principal=LOCAL_ADMIN)
     assert (first.inserted, again.inserted, again.unchanged, again.status) == (
         8,
         0,
         8,
         "unchanged",
     )
-    named = imports.import_file(ctx, "who-gho", DATA / "sample.csv", options={"vintage": "v2"})
+    named = imports.import_file(
+        ctx, "who-gho", DATA / "sample.csv", options={"vintage": "v2"}, principal=LOCAL_ADMIN
+    )
     assert named.inserted == 8
     assert _query(ctx, "SELECT vintage, released FROM sources ORDER BY vintage") == [
         ("2022-02-08", "2022-02-08"),
@@ -87,7 +90,7 @@ def test_reimport_inserts_nothing_and_vintage_option_wins(ctx: AppContext) -> No
 
 def test_bad_rows_are_all_listed_and_nothing_is_written(ctx: AppContext) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "who-gho", DATA / "bad_rows.csv")
+        imports.import_file(ctx, "who-gho", DATA / "bad_rows.csv", principal=LOCAL_ADMIN)
     got = [(p.file, p.line, p.column, p.value) for p in err.value.problems]
     assert got == [
         ("bad_rows.csv", 3, "IndicatorCode", "HWF_0010"),
@@ -120,7 +123,7 @@ def test_malformed_files_get_clear_errors(
     ctx: AppContext, name: str, message: str, line: int
 ) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "who-gho", DATA / name)
+        imports.import_file(ctx, "who-gho", DATA / name, principal=LOCAL_ADMIN)
     assert message in err.value.message
     assert [p.line for p in err.value.problems] == [line]
     assert _count(ctx, "workforce_stocks") == 0
@@ -132,14 +135,16 @@ def test_vintage_falls_back_to_the_file_hash(ctx: AppContext, tmp_path: Path) ->
     p = tmp_path / "no_dates.csv"
     with p.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([header[:-1], row[:-1]])  # without DateModified
-    imports.import_file(ctx, "who-gho", p)
+    imports.import_file(ctx, "who-gho", p, principal=LOCAL_ADMIN)
     assert _query(ctx, "SELECT vintage, released FROM sources") == [(file_sha256(p)[:12], "")]
 
 
 def test_full_bundled_files(ctx: AppContext) -> None:
-    doctors = imports.import_file(ctx, "who-gho", BUNDLED / "gho_medical_doctors_HWF_0001-0005.csv")
+    doctors = imports.import_file(
+        ctx, "who-gho", BUNDLED / "gho_medical_doctors_HWF_0001-0005.csv", principal=LOCAL_ADMIN
+    )
     nurses = imports.import_file(
-        ctx, "who-gho", BUNDLED / "gho_nursing_midwifery_HWF_0006-0009.csv"
+        ctx, "who-gho", BUNDLED / "gho_nursing_midwifery_HWF_0006-0009.csv", principal=LOCAL_ADMIN
     )
     assert (doctors.rows_read, doctors.inserted, doctors.skipped) == (11508, 8728, {HWF_0005: 2780})
     assert (nurses.rows_read, nurses.inserted, nurses.skipped) == (10854, 10854, {})

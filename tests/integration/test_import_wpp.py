@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
 from hrh.ingest import wpp
 from hrh.ingest.reference import REFERENCE_DIR
@@ -76,7 +77,7 @@ def _pop(ctx: AppContext, country: str, year: int, sex: str, band: str, variant:
 
 
 def test_f02_sample_keeps_countries_in_persons(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "wpp", F02_SAMPLE)
+    summary = imports.import_file(ctx, "wpp", F02_SAMPLE, principal=LOCAL_ADMIN)
     assert (summary.rows_read, summary.inserted) == (6, 3 * 21)
     assert summary.skipped == {"aggregate rows": 2, "label/separator rows": 1}
     assert summary.sources == ["un-wpp-2022@2022"]
@@ -104,10 +105,12 @@ def test_f02_sample_keeps_countries_in_persons(ctx: AppContext) -> None:
 
 
 def test_reimport_inserts_nothing_and_vintage_option_is_kept(ctx: AppContext) -> None:
-    imports.import_file(ctx, "wpp", F02_SAMPLE)
-    again = imports.import_file(ctx, "wpp", F02_SAMPLE)
+    imports.import_file(ctx, "wpp", F02_SAMPLE, principal=LOCAL_ADMIN)
+    again = imports.import_file(ctx, "wpp", F02_SAMPLE, principal=LOCAL_ADMIN)
     assert (again.inserted, again.unchanged, again.status) == (0, 63, "unchanged")
-    other = imports.import_file(ctx, "wpp", F02_SAMPLE, options={"vintage": "2022-rev1"})
+    other = imports.import_file(
+        ctx, "wpp", F02_SAMPLE, options={"vintage": "2022-rev1"}, principal=LOCAL_ADMIN
+    )
     assert other.sources == ["un-wpp-2022@2022-rev1"]
     assert _count(ctx, "populations") == 126
 
@@ -116,12 +119,12 @@ def test_f02_location_code_is_used_when_iso3_is_empty(ctx: AppContext, tmp_path:
     raw = F02_SAMPLE.read_bytes().replace(b",288,GHA,GH,288,", b",288,,,288,")
     p = tmp_path / F02_SAMPLE.name
     p.write_bytes(raw)
-    assert imports.import_file(ctx, "wpp", p).inserted == 63
+    assert imports.import_file(ctx, "wpp", p, principal=LOCAL_ADMIN).inserted == 63
     assert _pop(ctx, "GHA", 2023, "T", "20-24", "median") == 3_047_000.0
 
 
 def test_popproj_sexes_intervals_and_variants(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "wpp", DATA / "popproj1dt_sample.csv")
+    summary = imports.import_file(ctx, "wpp", DATA / "popproj1dt_sample.csv", principal=LOCAL_ADMIN)
     assert (summary.rows_read, summary.inserted) == (6, 2 * 2 * 9)
     assert summary.skipped == {"aggregate rows": 2}
     assert summary.sources == ["un-wpp-2024@2024"]
@@ -147,7 +150,9 @@ def test_popproj_sexes_intervals_and_variants(ctx: AppContext) -> None:
 
 
 def test_standard_total_population_by_sex(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "wpp", DATA / "WPP2024_TotalPopulationBySex_sample.csv")
+    summary = imports.import_file(
+        ctx, "wpp", DATA / "WPP2024_TotalPopulationBySex_sample.csv", principal=LOCAL_ADMIN
+    )
     assert summary.skipped == {"aggregate rows": 2, "variants not kept": 1, "empty values": 2}
     assert summary.sources == ["un-wpp-2024@2024"]
     got = _query(
@@ -173,7 +178,7 @@ def test_standard_total_population_by_sex(ctx: AppContext) -> None:
 
 def test_standard_population_by_age(ctx: AppContext) -> None:
     p = DATA / "WPP2024_PopulationByAge5GroupSex_Medium_sample.csv"
-    summary = imports.import_file(ctx, "wpp", p)
+    summary = imports.import_file(ctx, "wpp", p, principal=LOCAL_ADMIN)
     assert (summary.inserted, summary.skipped) == (12, {"aggregate rows": 1})
     assert _pop(ctx, "GHA", 2023, "T", "0-4", "estimate") == 4_403_563.0
     assert _pop(ctx, "GHA", 2024, "F", "20-24", "median") == 1_589_040.0
@@ -182,7 +187,7 @@ def test_standard_population_by_age(ctx: AppContext) -> None:
 
 def _problems(ctx: AppContext, path: Path) -> list[tuple[int | None, str | None]]:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wpp", path)
+        imports.import_file(ctx, "wpp", path, principal=LOCAL_ADMIN)
     assert _count(ctx, "populations") == 0
     assert _count(ctx, "sources") == 0
     assert _query(ctx, "SELECT status FROM import_log") == [("failed",)]
@@ -200,7 +205,7 @@ def test_f02_bad_rows_are_all_listed_and_nothing_is_written(ctx: AppContext) -> 
         (24, "0-4"),
     ]
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wpp", path)
+        imports.import_file(ctx, "wpp", path, principal=LOCAL_ADMIN)
     by_line = {p.line: p for p in err.value.problems}
     assert by_line[19].value == "  3 0x7"
     assert by_line[20].value == "XYZ"
@@ -231,7 +236,7 @@ def test_malformed_files_get_clear_errors(
     ctx: AppContext, name: str, message: str, where: tuple[int, None]
 ) -> None:
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wpp", DATA / name)
+        imports.import_file(ctx, "wpp", DATA / name, principal=LOCAL_ADMIN)
     assert message in err.value.message
     assert [(p.line, p.column) for p in err.value.problems] == [where]
     assert _count(ctx, "populations") == 0
@@ -241,7 +246,7 @@ def test_file_without_edition_is_refused(ctx: AppContext, tmp_path: Path) -> Non
     p = tmp_path / "TotalPopulationBySex.csv"
     shutil.copy(DATA / "WPP2024_TotalPopulationBySex_sample.csv", p)
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "wpp", p)
+        imports.import_file(ctx, "wpp", p, principal=LOCAL_ADMIN)
     assert "which WPP edition" in err.value.message
 
 
@@ -251,7 +256,7 @@ def test_file_without_edition_is_refused(ctx: AppContext, tmp_path: Path) -> Non
 @pytest.mark.slow
 def test_full_wpp2022_medium_variant(ctx: AppContext) -> None:
     started = time.perf_counter()
-    summary = imports.import_file(ctx, "wpp", MEDIUM_2022)
+    summary = imports.import_file(ctx, "wpp", MEDIUM_2022, principal=LOCAL_ADMIN)
     elapsed = time.perf_counter() - started
     # 22,519 rows: 18,644 countries/areas (236 × 79 years) × 21 bands; the rest aggregates.
     assert (summary.rows_read, summary.records) == (22_519, 18_644 * 21)
@@ -291,7 +296,7 @@ def test_full_wpp2022_estimates_read_fast() -> None:
 
 @pytest.mark.slow
 def test_full_wpp2024_projections(ctx: AppContext) -> None:
-    summary = imports.import_file(ctx, "wpp", POPPROJ_2024)
+    summary = imports.import_file(ctx, "wpp", POPPROJ_2024, principal=LOCAL_ADMIN)
     # 297 locations × 77 years; 236 countries/areas (incl. Kosovo, UN 412) × 9 series.
     assert (summary.rows_read, summary.records) == (22_869, 236 * 77 * 9)
     assert summary.skipped == {"aggregate rows": 61 * 77}

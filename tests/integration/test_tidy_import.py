@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Conflict, Invalid
 from hrh.services import imports
 from hrh.services.context import AppContext
@@ -31,7 +32,7 @@ def test_tidy_import_converts_units_and_codes(ctx: AppContext, tmp_path: Path) -
         "GH,nurses,2020,T,total,all,per_10k,3.2,Ghana MoH,per_1000\n",
         encoding="utf-8",
     )
-    summary = imports.import_file(ctx, "tidy", p)
+    summary = imports.import_file(ctx, "tidy", p, principal=LOCAL_ADMIN)
     assert summary.inserted == 2
     with ctx.engine.connect() as conn:
         rows = conn.execute(
@@ -48,22 +49,22 @@ def test_tidy_import_converts_units_and_codes(ctx: AppContext, tmp_path: Path) -
 
 def test_reimport_is_a_no_op_and_new_vintage_is_kept(ctx: AppContext, tmp_path: Path) -> None:
     p = _write(tmp_path, "GHA,2221,2020,F,total,all,headcount,1200,Ghana MoH\n")
-    first = imports.import_file(ctx, "tidy", p)
-    again = imports.import_file(ctx, "tidy", p)
+    first = imports.import_file(ctx, "tidy", p, principal=LOCAL_ADMIN)
+    again = imports.import_file(ctx, "tidy", p, principal=LOCAL_ADMIN)
     assert (first.inserted, again.inserted, again.unchanged) == (1, 0, 1)
     assert again.status == "unchanged"
     p2 = _write(tmp_path, "GHA,2221,2020,F,total,all,headcount,1250,Ghana MoH\n", "v2.csv")
-    imports.import_file(ctx, "tidy", p2)
+    imports.import_file(ctx, "tidy", p2, principal=LOCAL_ADMIN)
     assert _count(ctx, "workforce_stocks") == 2
     assert _count(ctx, "sources") == 2
 
 
 def test_same_vintage_with_other_values_is_a_conflict(ctx: AppContext, tmp_path: Path) -> None:
     p = _write(tmp_path, "GHA,2221,2020,F,total,all,headcount,1200,Ghana MoH\n")
-    imports.import_file(ctx, "tidy", p, options={"vintage": "2024"})
+    imports.import_file(ctx, "tidy", p, options={"vintage": "2024"}, principal=LOCAL_ADMIN)
     p2 = _write(tmp_path, "GHA,2221,2020,F,total,all,headcount,999,Ghana MoH\n", "b.csv")
     with pytest.raises(Conflict) as err:
-        imports.import_file(ctx, "tidy", p2, options={"vintage": "2024"})
+        imports.import_file(ctx, "tidy", p2, options={"vintage": "2024"}, principal=LOCAL_ADMIN)
     assert "999" in str(err.value.problems[0])
     assert _count(ctx, "workforce_stocks") == 1
 
@@ -80,7 +81,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(ctx: AppContext, tmp_pat
         "GHA,2221,2022,F,total\n",
     )
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "tidy", p)
+        imports.import_file(ctx, "tidy", p, principal=LOCAL_ADMIN)
     got = [(pr.line, pr.column) for pr in err.value.problems]
     assert got == [
         (3, "country"),
@@ -115,14 +116,14 @@ def test_malformed_files_get_clear_errors(
     p = tmp_path / "bad.csv"
     p.write_bytes(content)
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "tidy", p)
+        imports.import_file(ctx, "tidy", p, principal=LOCAL_ADMIN)
     assert expected in err.value.message
     assert _count(ctx, "workforce_stocks") == 0
 
 
 def test_dry_run_counts_but_writes_nothing(ctx: AppContext, tmp_path: Path) -> None:
     p = _write(tmp_path, "GHA,2221,2020,F,total,all,headcount,1200,Ghana MoH\n")
-    summary = imports.import_file(ctx, "tidy", p, dry_run=True)
+    summary = imports.import_file(ctx, "tidy", p, dry_run=True, principal=LOCAL_ADMIN)
     assert (summary.status, summary.inserted) == ("dry-run", 1)
     assert _count(ctx, "workforce_stocks") == 0
     assert _count(ctx, "sources") == 0
@@ -140,8 +141,8 @@ def test_excel_template(ctx: AppContext, tmp_path: Path) -> None:
     p = tmp_path / "k.xlsx"
     wb.save(p)
     with pytest.raises(Invalid) as err:
-        imports.import_file(ctx, "tidy", p)
+        imports.import_file(ctx, "tidy", p, principal=LOCAL_ADMIN)
     assert [(pr.line, pr.column) for pr in err.value.problems] == [(3, "value")]
     ws.delete_rows(3)
     wb.save(p)
-    assert imports.import_file(ctx, "tidy", p).inserted == 1
+    assert imports.import_file(ctx, "tidy", p, principal=LOCAL_ADMIN).inserted == 1

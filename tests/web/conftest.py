@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from hrh.asgi import create_app
 from hrh.config import Settings
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.services import imports
 from hrh.services.context import AppContext
 
@@ -48,7 +49,9 @@ def write_tidy_csv(path: Path) -> Path:
 @pytest.fixture
 def density_ctx(ctx: AppContext, tmp_path: Path) -> AppContext:
     """The test database with the density rows imported."""
-    imports.import_file(ctx, "tidy", write_tidy_csv(tmp_path / "density.csv"))
+    imports.import_file(
+        ctx, "tidy", write_tidy_csv(tmp_path / "density.csv"), principal=LOCAL_ADMIN
+    )
     return ctx
 
 

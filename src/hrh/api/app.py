@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrh import __version__
-from hrh.api.routes import data, imports, observatory
+from hrh.api.deps import route_action
+from hrh.api.routes import accounts, data, imports, observatory
 from hrh.api.schemas import ErrorPublic, ProblemPublic
+from hrh.domain.policy import ACTIONS, POLICY
 from hrh.errors import HrhError
 from hrh.services.context import AppContext
 
@@ -62,6 +68,44 @@ def create_api(ctx: AppContext) -> FastAPI:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _envelope(exc.status_code, code, str(exc.detail))
 
-    for router in (observatory.router, data.router, imports.router):
-        app.include_router(router, prefix="/api/v1")
+    for router in ROUTERS:
+        app.include_router(router, prefix=PREFIX)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+PREFIX = "/api/v1"
+ROUTERS = (observatory.router, data.router, imports.router, accounts.router)
+
+
+def route_actions() -> dict[tuple[str, str], str | None]:
+    """Return (METHOD, path) → the action each API route declares (None when it declares none)."""
+    out: dict[tuple[str, str], str | None] = {}
+    for router in ROUTERS:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                for method in route.methods:
+                    out[(method, PREFIX + route.path)] = route_action(route.dependencies)
+    return out
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI schema, each operation stamped with its action and who may perform it."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    actions = route_actions()
+    for path, operations in schema.get("paths", {}).items():
+        for method, op in operations.items():
+            action = actions.get((method.upper(), path))
+            op["x-hrh-action"] = action
+            if action:
+                roles = ", ".join(POLICY[action])
+                op["description"] = (
+                    f"{op.get('description', '')}\n\nAction `{action}` ({ACTIONS[action]}); "
+                    f"allowed to: {roles}."
+                ).strip()
+    app.openapi_schema = schema
+    return schema

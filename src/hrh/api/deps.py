@@ -1,14 +1,20 @@
-"""Request dependencies: the application context and the calling principal."""
+"""Request dependencies: the application context, the calling principal and the policy check.
+
+Every route declares the action it performs with ``dependencies=[allow("action")]``; the
+policy (``hrh.domain.policy``) decides who may. A test fails for a route without one.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from hrh.errors import Forbidden, Unauthorized
+from hrh.domain.policy import ANONYMOUS, POLICY, Principal, require
+from hrh.errors import Unauthorized
+from hrh.services.accounts import authenticate_token
 from hrh.services.context import AppContext
-from hrh.services.tokens import Principal, authenticate
 
 
 def get_ctx(request: Request) -> AppContext:
@@ -20,19 +26,45 @@ def get_ctx(request: Request) -> AppContext:
 CtxDep = Annotated[AppContext, Depends(get_ctx)]
 
 
-def require_admin(request: Request, ctx: CtxDep) -> Principal:
-    """Authenticate a bearer token and require the admin role."""
+def get_principal(request: Request, ctx: CtxDep) -> Principal:
+    """Return who is calling: a bearer token's user, a signed-in web user, or the public."""
     header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise Unauthorized(
-            "This write needs an API token.",
-            hint="Send 'Authorization: Bearer <token>'; create one with `hrh token create NAME`.",
+    if header:
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise Unauthorized(
+                "Malformed Authorization header.", hint="Send 'Authorization: Bearer <token>'."
+            )
+        return authenticate_token(ctx, secret.strip())
+    session_principal = getattr(request.state, "principal", None)
+    if isinstance(session_principal, Principal):
+        return session_principal
+    return ANONYMOUS
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def allow(action: str) -> Any:
+    """Declare the route's action; deny (401/403) principals the policy does not allow."""
+    if action not in POLICY:
+        raise KeyError(f"action {action!r} has no policy entry")
+
+    def check(principal: PrincipalDep) -> Principal:
+        require(principal, action)
+        return principal
+
+    check.action = action  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+def route_action(endpoint_dependencies: list[Any]) -> str | None:
+    """Return the action declared by ``allow`` among a route's dependencies."""
+    for dep in endpoint_dependencies:
+        call: Callable[..., Any] | None = getattr(dep, "call", None) or getattr(
+            dep, "dependency", None
         )
-    principal = authenticate(ctx, secret.strip())
-    if principal.role != "admin":
-        raise Forbidden(f"Role {principal.role!r} may not do this; it needs 'admin'.")
-    return principal
-
-
-AdminDep = Annotated[Principal, Depends(require_admin)]
+        action = getattr(call, "action", None)
+        if isinstance(action, str):
+            return action
+    return None

@@ -215,3 +215,113 @@ class CadrePublic(BaseModel):
     label: str
     isco: list[str]
     aggregate: bool
+
+
+class MePublic(BaseModel):
+    """The calling principal."""
+
+    kind: str
+    name: str
+    role: str
+    organisation: str
+    countries: list[str]
+    scopes: list[str] | None
+
+
+class UserCreate(BaseModel):
+    """A new user."""
+
+    username: str
+    role: str
+    organisation: str = ""
+    countries: list[str] = []
+    password: str | None = None
+
+
+class UserPublic(_Out):
+    """A user (no secrets)."""
+
+    id: int
+    username: str
+    role: str
+    organisation: str
+    countries: list[str]
+    disabled: bool
+    created_at: str
+    has_password: bool
+
+
+class UsersPublic(BaseModel):
+    """All users."""
+
+    data: list[UserPublic]
+    count: int
+
+
+class TokenCreate(BaseModel):
+    """A token request; ``username`` defaults to the caller."""
+
+    name: str
+    username: str | None = None
+    days: int = 90
+    scopes: list[str] = []
+
+
+class TokenIssuedPublic(BaseModel):
+    """A new token: the secret is shown once."""
+
+    id: int
+    name: str
+    username: str
+    role: str
+    scopes: list[str]
+    expires_at: str
+    secret: str
+
+
+class TokenPublic(_Out):
+    """A token (no secret)."""
+
+    id: int
+    name: str
+    user_id: int | None
+    role: str
+    scopes: list[str]
+    created_at: str
+    expires_at: str | None
+    revoked: bool
+
+
+class TokensPublic(BaseModel):
+    """Tokens."""
+
+    data: list[TokenPublic]
+    count: int
+
+
+class AuditEventPublic(_Out):
+    """An audit event."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+    hash: str
+
+
+class AuditEventsPublic(BaseModel):
+    """A page of audit events, oldest first."""
+
+    data: list[AuditEventPublic]
+    count: int
+
+
+class VerificationPublic(_Out):
+    """The audit chain check."""
+
+    ok: bool
+    events: int
+    first_bad_id: int | None
+    problem: str

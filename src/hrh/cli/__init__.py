@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from hrh import __version__
+from hrh.cli import admin as admin_cmds
 from hrh.cli import data as data_cmds
 from hrh.cli import observe as observe_cmds
 from hrh.cli import server as server_cmds
@@ -39,6 +40,7 @@ def _root(
 data_cmds.register(app)
 observe_cmds.register(app)
 server_cmds.register(app)
+admin_cmds.register(app)
 
 
 def main() -> None:

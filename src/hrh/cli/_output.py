@@ -113,13 +113,15 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         except HrhError as exc:
             if state.debug:
                 raise
-            err_console.print(f"[bold red]Error:[/bold red] {exc.message}", highlight=False)
+            err_console.print(
+                f"[bold red]Error:[/bold red] {exc.message}", highlight=False, soft_wrap=True
+            )
             for p in exc.problems[:200]:
-                err_console.print(f"  {p}", highlight=False, markup=False)
+                err_console.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
             if len(exc.problems) > 200:
                 err_console.print(f"  … and {len(exc.problems) - 200} more", highlight=False)
             if exc.hint:
-                err_console.print(exc.hint, highlight=False, markup=False)
+                err_console.print(exc.hint, highlight=False, markup=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper

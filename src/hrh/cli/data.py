@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors, to_plain
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
 from hrh.ingest.formats import FORMATS
 from hrh.services import imports
@@ -121,6 +122,7 @@ def import_cmd(
             ctx,
             fmt,
             file,
+            principal=LOCAL_ADMIN,
             options=_options(option, vintage),
             dry_run=dry_run,
             progress=lambda n, total: bar.update(task, advance=n, total=total),

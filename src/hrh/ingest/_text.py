@@ -42,9 +42,7 @@ def read_text(path: Path, encodings: Sequence[str] = ("utf-8-sig",)) -> str:
     )
 
 
-def find_header(
-    lines: list[str], required: Sequence[str], file: str, max_scan: int = 30
-) -> int:
+def find_header(lines: list[str], required: Sequence[str], file: str, max_scan: int = 30) -> int:
     """Return the 0-based index of the first line whose cells include all ``required`` names.
 
     Raises:
@@ -89,8 +87,10 @@ def iter_rows(
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield (offset + reader.line_num, Problem(file, offset + reader.line_num,
-                                                          None, None, f"valid CSV ({exc})"))
+                yield (
+                    offset + reader.line_num,
+                    Problem(file, offset + reader.line_num, None, None, f"valid CSV ({exc})"),
+                )
                 return
             line = offset + start + 1
             start = reader.line_num
@@ -124,9 +124,8 @@ def parse_number(text: str) -> float:
         ValueError: when the text is not a finite number.
     """
     t = text.strip().replace("\u00a0", "").replace(" ", "")
-    if "," in t and "." in t:
-        t = t.replace(",", "")
-    elif t.count(",") >= 1 and all(len(p) == 3 for p in t.split(",")[1:]):
+    thousands = t.count(",") >= 1 and all(len(p) == 3 for p in t.split(",")[1:])
+    if ("," in t and "." in t) or thousands:
         t = t.replace(",", "")
     value = float(t)
     if value != value or value in (float("inf"), float("-inf")):

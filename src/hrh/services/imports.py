@@ -6,10 +6,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hrh.domain.policy import LOCAL_ADMIN, Principal, require
 from hrh.errors import HrhError, Invalid
 from hrh.ingest.base import CountryIndex, ImportResult, file_sha256
 from hrh.ingest.formats import get_format
 from hrh.ingest.reference import read_country_reference, read_manifest
+from hrh.services import audit
 from hrh.services.context import AppContext
 from hrh.store import reads, writes
 
@@ -59,11 +61,14 @@ def country_index(ctx: AppContext) -> CountryIndex:
     return CountryIndex(countries, aliases, aggregates)
 
 
-def load_countries(ctx: AppContext) -> int:
+def load_countries(ctx: AppContext, principal: Principal = LOCAL_ADMIN) -> int:
     """Load (or refresh) the bundled country reference; return the number of countries."""
+    require(principal, "data.import")
     ref = read_country_reference()
     with ctx.unit() as s:
-        return writes.replace_countries(s, ref.countries, ref.aliases, ref.aggregates)
+        n = writes.replace_countries(s, ref.countries, ref.aliases, ref.aggregates)
+        audit.record(s, principal, "reference.countries", "countries", {"countries": n})
+        return n
 
 
 def import_file(
@@ -71,9 +76,9 @@ def import_file(
     fmt: str,
     path: Path,
     *,
+    principal: Principal,
     options: Mapping[str, str] | None = None,
     dry_run: bool = False,
-    actor: str = "local",
     progress: Progress | None = None,
     countries: CountryIndex | None = None,
 ) -> ImportSummary:
@@ -84,6 +89,8 @@ def import_file(
             (the attempt is recorded in the import log).
         Conflict: when a cell is already stored for the same source vintage with another value.
     """
+    require(principal, "data.import")
+    actor = principal.label
     spec = get_format(fmt)
     opts = dict(options or {})
     unknown = sorted(set(opts) - set(spec.options))
@@ -103,7 +110,7 @@ def import_file(
         _log_failure(ctx, fmt, path, result.sha256, actor, invalid)
         raise invalid
     try:
-        return _write(ctx, result, dry_run, actor, progress)
+        return _write(ctx, result, dry_run, principal, progress)
     except _DryRunRollback as rb:
         summary: ImportSummary = rb.args[0]
         return summary
@@ -113,7 +120,11 @@ def import_file(
 
 
 def _write(
-    ctx: AppContext, result: ImportResult, dry_run: bool, actor: str, progress: Progress | None
+    ctx: AppContext,
+    result: ImportResult,
+    dry_run: bool,
+    principal: Principal,
+    progress: Progress | None,
 ) -> ImportSummary:
     total = result.records
     tick = (lambda n: progress(n, total)) if progress else None
@@ -150,12 +161,25 @@ def _write(
             file=result.file,
             sha256=result.sha256,
             status=summary.status,
-            actor=actor,
+            actor=principal.label,
             rows_read=result.rows_read,
             inserted=inserted,
             unchanged=summary.unchanged,
             problems=0,
             message="",
+        )
+        audit.record(
+            s,
+            principal,
+            "data.import",
+            f"file:{result.file}",
+            {
+                "format": result.format,
+                "sha256": result.sha256,
+                "inserted": inserted,
+                "unchanged": summary.unchanged,
+                "sources": summary.sources,
+            },
         )
     return summary
 
@@ -197,6 +221,7 @@ def load_reference(
     ctx: AppContext,
     on_dataset: Callable[[str, int], Progress | None] | None = None,
     *,
+    principal: Principal = LOCAL_ADMIN,
     recheck: bool = False,
 ) -> ReferenceLoad:
     """Load the bundled countries and datasets through the same importers users call.
@@ -205,7 +230,7 @@ def load_reference(
     callback for it. Idempotent: a second load inserts nothing, and files already imported
     (same format and SHA-256 in the import log) are not read again unless ``recheck``.
     """
-    n = load_countries(ctx)
+    n = load_countries(ctx, principal)
     index = country_index(ctx)
     summaries = []
     for i, entry in enumerate(read_manifest()):
@@ -222,10 +247,10 @@ def load_reference(
                 ctx,
                 entry.format,
                 entry.file,
+                principal=principal,
                 options=entry.options,
                 progress=progress,
                 countries=index,
-                actor="reference-loader",
             )
         )
     return ReferenceLoad(n, summaries)

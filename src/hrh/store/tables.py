@@ -206,8 +206,26 @@ class ImportLog(Base):
     message: Mapped[str] = mapped_column(Text, default="")
 
 
+class User(Base):
+    """An account: a role, and the organisation or countries that scope it."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(30))
+    organisation: Mapped[str] = mapped_column(String(120), default="")
+    countries: Mapped[str] = mapped_column(String(400), default="")  # ISO3 codes, space-separated
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class ApiToken(Base):
-    """An API token (stored as a SHA-256 hash, never in clear)."""
+    """A personal access token (stored as a SHA-256 hash, never in clear)."""
 
     __tablename__ = "api_tokens"
 
@@ -218,3 +236,21 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    scopes: Mapped[str] = mapped_column(String(400), default="")  # actions, space-separated
+
+
+class AuditEvent(Base):
+    """An append-only, hash-chained record of a write."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    change_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from hrh import __version__
+from hrh.api.deps import allow
 from hrh.api.routes._etag import etag_response
 from hrh.api.schemas import CadrePublic, FormatPublic
 from hrh.domain.codes import CADRES
 from hrh.ingest.formats import FORMATS
 
-router = APIRouter(tags=["reference"])
+router = APIRouter(tags=["reference"], dependencies=[allow("reference.read")])
 
 
 @router.get("/healthz")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from hrh.api.deps import CtxDep
+from hrh.api.deps import CtxDep, allow
 from hrh.api.routes._etag import etag_response
 from hrh.api.schemas import (
     CorridorsPublic,
@@ -21,12 +21,14 @@ from hrh.errors import NotFound
 from hrh.services import corridors, indicators, observatory, safeguards, series
 
 router = APIRouter(tags=["observatory"])
+REF = [allow("reference.read")]
+AGG = [allow("aggregates.read")]
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
 
 
-@router.get("/countries", response_model=CountriesPublic)
+@router.get("/countries", response_model=CountriesPublic, dependencies=REF)
 def list_countries(
     request: Request,
     ctx: CtxDep,
@@ -40,7 +42,7 @@ def list_countries(
     return etag_response(request, CountriesPublic(data=page, count=len(rows)))
 
 
-@router.get("/countries/{iso3}", response_model=CountryPublic)
+@router.get("/countries/{iso3}", response_model=CountryPublic, dependencies=REF)
 def get_country(iso3: str, ctx: CtxDep) -> CountryPublic:
     """One country."""
     for c in observatory.list_countries(ctx):
@@ -49,7 +51,7 @@ def get_country(iso3: str, ctx: CtxDep) -> CountryPublic:
     raise NotFound(f"Unknown country {iso3!r}.", hint="Use an ISO3 code such as GHA.")
 
 
-@router.get("/countries/{code}/indicators", response_model=IndicatorReportPublic)
+@router.get("/countries/{code}/indicators", response_model=IndicatorReportPublic, dependencies=AGG)
 def country_indicators(
     code: str,
     ctx: CtxDep,
@@ -67,7 +69,7 @@ def country_indicators(
     )
 
 
-@router.get("/series", response_model=SeriesPublic)
+@router.get("/series", response_model=SeriesPublic, dependencies=AGG)
 def get_series(
     ctx: CtxDep,
     country: Annotated[str, Query(description="ISO3 code.")],
@@ -79,7 +81,7 @@ def get_series(
     return SeriesPublic.model_validate({"data": values, "count": len(values)})
 
 
-@router.get("/corridors", response_model=CorridorsPublic)
+@router.get("/corridors", response_model=CorridorsPublic, dependencies=AGG)
 def get_corridors(
     ctx: CtxDep,
     origin: str | None = None,
@@ -102,7 +104,7 @@ def get_corridors(
     return CorridorsPublic.model_validate({"data": page.data, "count": page.count})
 
 
-@router.get("/ssl/{version}", response_model=SafeguardListPublic)
+@router.get("/ssl/{version}", response_model=SafeguardListPublic, dependencies=AGG)
 def get_ssl(version: str, ctx: CtxDep) -> SafeguardListPublic:
     """SSL eligibility computed from the stored data, compared with the published list."""
     result = safeguards.compute_safeguard_list(ctx, version)
@@ -117,7 +119,7 @@ def get_ssl(version: str, ctx: CtxDep) -> SafeguardListPublic:
     )
 
 
-@router.get("/sources", response_model=SourcesPublic)
+@router.get("/sources", response_model=SourcesPublic, dependencies=REF)
 def get_sources(request: Request, ctx: CtxDep) -> Response:
     """Every source vintage with publisher, licence and release (ETag)."""
     rows = observatory.list_sources(ctx)

@@ -1,0 +1,165 @@
+"""Who may do what: the access policy, declared once (role × action × scope).
+
+The services layer enforces it, so the CLI, the API and the web pages obey the same rules.
+
+Scopes: ``any`` (no restriction), ``organisation`` (only the principal's organisation's
+resources), ``countries`` (only resources in the principal's countries), ``self`` (only the
+principal's own records).
+
+>>> may(ANONYMOUS, "aggregates.read"), may(ANONYMOUS, "data.import")
+(True, False)
+>>> scope_of(Principal("user", "ana", "recruiter", organisation="acme"), "recruitment.read")
+'organisation'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hrh.errors import Forbidden, Unauthorized
+
+ROLES: tuple[str, ...] = (
+    "admin",
+    "analyst",
+    "recruiter",
+    "programme_officer",
+    "diaspora_member",
+)
+ANONYMOUS_ROLE = "anonymous"
+ALL = (ANONYMOUS_ROLE, *ROLES)
+SIGNED_IN = ROLES
+
+#: action → {role: scope}. A role that is absent is denied.
+POLICY: dict[str, dict[str, str]] = {
+    # public reads
+    "reference.read": dict.fromkeys(ALL, "any"),
+    "aggregates.read": dict.fromkeys(ALL, "any"),
+    # anonymous writes: the only ones
+    "auth.login": dict.fromkeys(ALL, "any"),
+    "auth.logout": dict.fromkeys(ALL, "any"),
+    "auth.password_reset": dict.fromkeys(ALL, "any"),
+    "diaspora.register": {ANONYMOUS_ROLE: "any", "admin": "any"},
+    # data
+    "data.import": {"admin": "any", "analyst": "any"},
+    "projections.run": {"admin": "any", "analyst": "any"},
+    "sources.manage": {"admin": "any"},
+    # administration
+    "users.manage": {"admin": "any"},
+    "tokens.manage": {"admin": "any"},
+    "tokens.own": dict.fromkeys(SIGNED_IN, "self"),
+    "audit.read": {"admin": "any"},
+    "account.read": dict.fromkeys(SIGNED_IN, "self"),
+    # recruitment compliance (personal data of candidates)
+    "recruitment.read": {"recruiter": "organisation"},
+    "recruitment.write": {"recruiter": "organisation"},
+    # diaspora and brain circulation
+    "opportunities.write": {"programme_officer": "countries"},
+    "matches.read": {"programme_officer": "countries"},
+    "profile.read": {"diaspora_member": "self"},
+    "profile.write": {"diaspora_member": "self"},
+    "consent.write": {"diaspora_member": "self"},
+}
+
+#: What each action means, for the docs and the admin pages.
+ACTIONS: dict[str, str] = {
+    "reference.read": "read countries, cadres, formats and sources",
+    "aggregates.read": "read published indicators, series, corridors and the safeguards list",
+    "auth.login": "sign in",
+    "auth.logout": "sign out",
+    "auth.password_reset": "ask for a password reset",
+    "diaspora.register": "register as a diaspora professional",
+    "data.import": "import data files",
+    "projections.run": "run projections",
+    "sources.manage": "edit or retire sources",
+    "users.manage": "create, list and disable users",
+    "tokens.manage": "create and revoke anyone's API tokens",
+    "tokens.own": "create and revoke one's own API tokens",
+    "audit.read": "browse, verify and export the audit trail",
+    "account.read": "see one's own account",
+    "recruitment.read": "read recruitment records and findings",
+    "recruitment.write": "write recruitment records",
+    "opportunities.write": "post opportunities",
+    "matches.read": "see matches for opportunities",
+    "profile.read": "read a diaspora profile",
+    "profile.write": "edit a diaspora profile",
+    "consent.write": "give or withdraw consent",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a user, a token, the local administrator or the anonymous public.
+
+    ``scopes`` limits a token to some actions (None: everything its role allows).
+    """
+
+    kind: str  # "anonymous", "user", "token", "local"
+    name: str
+    role: str
+    user_id: int | None = None
+    organisation: str = ""
+    countries: frozenset[str] = field(default_factory=frozenset)
+    scopes: frozenset[str] | None = None
+    token_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        """Return how the audit trail names this principal."""
+        if self.kind == "token":
+            return f"token:{self.token_id}:{self.name}"
+        return f"{self.kind}:{self.name}"
+
+
+ANONYMOUS = Principal("anonymous", "public", ANONYMOUS_ROLE)
+#: The local CLI, run by whoever holds the database, acts as the local administrator.
+LOCAL_ADMIN = Principal("local", "cli", "admin")
+
+
+def may(principal: Principal, action: str) -> bool:
+    """Tell whether the principal may perform ``action`` on at least some resources."""
+    if action not in POLICY:
+        raise KeyError(f"action {action!r} has no policy entry")
+    if principal.scopes is not None and action not in principal.scopes:
+        return False
+    return principal.role in POLICY[action]
+
+
+def scope_of(principal: Principal, action: str) -> str:
+    """Return the scope within which the principal may act (after :func:`require`)."""
+    return POLICY[action][principal.role]
+
+
+def require(
+    principal: Principal,
+    action: str,
+    *,
+    organisation: str | None = None,
+    country: str | None = None,
+    owner_id: int | None = None,
+) -> None:
+    """Raise unless the principal may perform ``action`` on the named resource.
+
+    Raises:
+        Unauthorized: the anonymous public asks for something that needs signing in.
+        Forbidden: a signed-in principal asks for something outside its role or scope.
+    """
+    if not may(principal, action):
+        if principal.role == ANONYMOUS_ROLE:
+            raise Unauthorized(
+                f"Sign in or send an API token to {ACTIONS[action]}.",
+                hint="Create a token with `hrh token create USER`.",
+            )
+        if principal.scopes is not None and action not in principal.scopes:
+            raise Forbidden(f"This token's scopes do not include {action!r}.")
+        raise Forbidden(f"Role {principal.role!r} may not {ACTIONS[action]}.")
+    scope = scope_of(principal, action)
+    if (
+        scope == "organisation"
+        and organisation is not None
+        and (organisation != principal.organisation)
+    ):
+        raise Forbidden("This belongs to another organisation.")
+    if scope == "countries" and country is not None and country not in principal.countries:
+        raise Forbidden(f"Your account is not scoped to {country}.")
+    if scope == "self" and owner_id is not None and owner_id != principal.user_id:
+        raise Forbidden("You may only act on your own records.")
