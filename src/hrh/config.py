@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +19,10 @@ class Settings(BaseSettings):
         lookback_years: default look-back window for "latest value" queries.
         max_upload_mb: largest file accepted over the API.
         secure_cookies: send session cookies with the Secure flag (on behind HTTPS).
+        secret_key: master key (URL-safe base64 of 32 bytes) for sessions and encryption of
+            personal fields; never in the repository.
+        key_file: where to read the master key when ``secret_key`` is not set (default
+            ``<var_dir>/secret.key``, created on first use with a warning).
     """
 
     model_config = SettingsConfigDict(env_prefix="HRH_", extra="ignore")
@@ -29,6 +34,8 @@ class Settings(BaseSettings):
     lookback_years: int = 7
     max_upload_mb: int = 100
     secure_cookies: bool = False
+    secret_key: SecretStr | None = None
+    key_file: Path | None = None
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to ``sqlite:///<var_dir>/hrh.sqlite``."""

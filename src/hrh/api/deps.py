@@ -27,7 +27,10 @@ CtxDep = Annotated[AppContext, Depends(get_ctx)]
 
 
 def get_principal(request: Request, ctx: CtxDep) -> Principal:
-    """Return who is calling: a bearer token's user, a signed-in web user, or the public."""
+    """Return who is calling: a bearer token's user or the public.
+
+    The API honours bearer tokens only (never cookies), so it needs no CSRF protection.
+    """
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, secret = header.partition(" ")
@@ -36,9 +39,6 @@ def get_principal(request: Request, ctx: CtxDep) -> Principal:
                 "Malformed Authorization header.", hint="Send 'Authorization: Bearer <token>'."
             )
         return authenticate_token(ctx, secret.strip())
-    session_principal = getattr(request.state, "principal", None)
-    if isinstance(session_principal, Principal):
-        return session_principal
     return ANONYMOUS
 
 
