@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrh import __version__
 from hrh.api.deps import route_action
-from hrh.api.routes import accounts, data, imports, observatory
+from hrh.api.routes import accounts, data, economics, imports, observatory
 from hrh.api.schemas import ErrorPublic, ProblemPublic
 from hrh.domain.policy import ACTIONS, POLICY
 from hrh.errors import HrhError
@@ -39,7 +39,7 @@ def create_api(ctx: AppContext) -> FastAPI:
         description="Health workforce stocks, flows, indicators and the WHO safeguards list, "
         "with provenance on every figure. Public reads; writes need an API token.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served offline by hrh.web (vendored Swagger UI, no inline script)
         redoc_url=None,
     )
     app.state.ctx = ctx
@@ -75,7 +75,7 @@ def create_api(ctx: AppContext) -> FastAPI:
 
 
 PREFIX = "/api/v1"
-ROUTERS = (observatory.router, data.router, imports.router, accounts.router)
+ROUTERS = (observatory.router, data.router, imports.router, accounts.router, economics.router)
 
 
 def route_actions() -> dict[tuple[str, str], str | None]:
@@ -84,7 +84,7 @@ def route_actions() -> dict[tuple[str, str], str | None]:
     for router in ROUTERS:
         for route in router.routes:
             if isinstance(route, APIRoute):
-                for method in route.methods:
+                for method in route.methods or ():
                     out[(method, PREFIX + route.path)] = route_action(route.dependencies)
     return out
 

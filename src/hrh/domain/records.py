@@ -1,8 +1,13 @@
-"""Frozen records that importers produce and the store keeps, each tied to a source."""
+"""Immutable records that importers produce and the store keeps, each tied to a source.
+
+Observations are ``NamedTuple``s: immutable, cheap to build by the million, and handed to the
+database driver as they are.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,7 @@ class SourceMeta:
         return f"{self.key}@{self.vintage}"
 
 
-@dataclass(frozen=True, slots=True)
-class StockObs:
+class StockObs(NamedTuple):
     """A workforce stock: headcount or density per 10,000 for one cell."""
 
     country: str
@@ -44,8 +48,7 @@ class StockObs:
     value: float
 
 
-@dataclass(frozen=True, slots=True)
-class PopulationObs:
+class PopulationObs(NamedTuple):
     """Population in persons for one country, year, sex, age band and variant."""
 
     country: str
@@ -56,8 +59,7 @@ class PopulationObs:
     value: float
 
 
-@dataclass(frozen=True, slots=True)
-class FlowObs:
+class FlowObs(NamedTuple):
     """A bilateral migration figure (stock abroad, inflow, outflow or return)."""
 
     origin: str
@@ -69,8 +71,7 @@ class FlowObs:
     value: float
 
 
-@dataclass(frozen=True, slots=True)
-class CoverageObs:
+class CoverageObs(NamedTuple):
     """UHC service coverage index (SDG 3.8.1), 0–100."""
 
     country: str
@@ -78,8 +79,7 @@ class CoverageObs:
     value: float
 
 
-@dataclass(frozen=True, slots=True)
-class SafeguardEntry:
+class SafeguardEntry(NamedTuple):
     """A country on a published safeguards list version."""
 
     version: str

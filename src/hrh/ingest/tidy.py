@@ -86,6 +86,8 @@ Cell = tuple[str, str, str, str, str, str]
 #: Columns validated once per distinct combination of their raw text (see ``_RowParser``).
 _CODED = ("country", "cadre", "sex", "age_band", "basis", "measure", "unit")
 _INF = float("inf")
+#: What a combination of coded cells normalises to: the cell, unit factor and key bits.
+_Normal = tuple[str, str, str, str, str, str, float, int]
 
 
 class _Memo(dict[Any, Any]):
@@ -106,8 +108,7 @@ class _RowParser:
     A file repeats a few countries, cadres, sexes, age bands, years and sources over many
     rows, so what each combination of raw coded cells normalises to is remembered for the
     import. A row with anything wrong goes through ``_parse_row``, which records every
-    problem with its line, column and value. Each cell (source, coded cells, year) gets an
-    integer key for the one-row-per-cell check: small, and not tracked by the garbage collector.
+    problem with its line, column and value.
     """
 
     def __init__(
@@ -140,10 +141,10 @@ class _RowParser:
             value = -1.0  # other spellings (``1 234``, ``1,234``) go the slow way
         if normal is None or year is None or source is None or not 0.0 <= value < _INF:
             return self._slow(cells, line)
-        (country, cadre, sex, age, basis, measure), factor, cell_id = normal
-        name, source_id = source
+        country, cadre, sex, age, basis, measure, factor, cell_bits = normal
+        name, source_bits = source
         obs = StockObs(country, cadre, year, sex, age, basis, measure, value * factor)
-        return name, _cell_key(cell_id, source_id, year), obs
+        return name, cell_bits | source_bits | year, obs
 
     def _slow(self, cells: list[str], line: int) -> tuple[str, int, StockObs] | None:
         row = {name: cells[i] for name, i in self._columns.items()}
@@ -152,11 +153,10 @@ class _RowParser:
             return None
         name, obs = parsed
         cell = (obs.country, obs.cadre, obs.sex, obs.age_band, obs.basis, obs.measure)
-        key = _cell_key(self._cell_id(cell), self._source_id(name), obs.year)
-        return name, key, obs
+        return name, self._cell_bits(cell) | self._source_bits(name) | obs.year, obs
 
-    def _normalise(self, coded: tuple[str, ...]) -> tuple[Cell, float, int] | None:
-        """Return the normalised cell, its unit factor and id; None when any cell is bad."""
+    def _normalise(self, coded: tuple[str, ...]) -> _Normal | None:
+        """Return the normalised cell, unit factor and key bits; None when any cell is bad."""
         raw = dict(zip(self._coded_names, coded, strict=True)) | self._absent
         iso3 = self._countries.resolve(raw["country"].strip())
         try:
@@ -173,22 +173,19 @@ class _RowParser:
         if unit not in UNITS or UNITS[unit][0] != measure:
             return None
         cell = (iso3, cadre, sex, age, basis, measure)
-        return cell, UNITS[unit][1], self._cell_id(cell)
+        return (*cell, UNITS[unit][1], self._cell_bits(cell))
 
     def _source(self, text: str) -> tuple[str, int] | None:
         name = text.strip()
-        return (name, self._source_id(name)) if name else None
+        return (name, self._source_bits(name)) if name else None
 
-    def _cell_id(self, cell: Cell) -> int:
-        return self._cell_ids.setdefault(cell, len(self._cell_ids))
+    # A cell's key for the one-row-per-cell check is one integer (small, and not tracked by
+    # the garbage collector): cell id << 44 | source id << 12 | year (1900-2200 < 2**12).
+    def _cell_bits(self, cell: Cell) -> int:
+        return self._cell_ids.setdefault(cell, len(self._cell_ids)) << 44
 
-    def _source_id(self, name: str) -> int:
-        return self._source_ids.setdefault(name, len(self._source_ids))
-
-
-def _cell_key(cell_id: int, source_id: int, year: int) -> int:
-    """Pack the ids of a cell and source and a year (1900-2200) into one integer."""
-    return (((cell_id << 32) | source_id) << 12) | (year - 1900)
+    def _source_bits(self, name: str) -> int:
+        return self._source_ids.setdefault(name, len(self._source_ids)) << 12
 
 
 def _year_or_none(text: str) -> int | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +103,8 @@ def import_file(
         )
     index = countries or country_index(ctx)
     try:
-        result = spec.reader()(path, index, opts)
+        with _gc_paused():
+            result = spec.reader()(path, index, opts)
     except HrhError as exc:
         _log_failure(ctx, fmt, path, "", actor, exc)
         raise
@@ -110,13 +113,30 @@ def import_file(
         _log_failure(ctx, fmt, path, result.sha256, actor, invalid)
         raise invalid
     try:
-        return _write(ctx, result, dry_run, principal, progress)
+        with _gc_paused():
+            return _write(ctx, result, dry_run, principal, progress)
     except _DryRunRollback as rb:
         summary: ImportSummary = rb.args[0]
         return summary
     except HrhError as exc:
         _log_failure(ctx, fmt, path, result.sha256, actor, exc)
         raise
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small records are alive.
+
+    The records hold no reference cycles, so the collector would only re-scan them again and
+    again (a third of the import time on a 1M-row file); reference counting still frees them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _write(

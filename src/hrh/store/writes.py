@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
-from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -29,26 +28,16 @@ CHUNK = 50_000
 @dataclass(frozen=True)
 class _Target:
     table: str
-    columns: tuple[str, ...]  # the record's fields, in order, then source_id
+    columns: tuple[str, ...]  # the record's fields = the table's columns, before source_id
     key_len: int  # how many leading columns form the cell key (without value)
 
 
 _TARGETS: dict[type, _Target] = {
-    StockObs: _Target(
-        "workforce_stocks",
-        ("country", "cadre", "year", "sex", "age_band", "basis", "measure", "value"),
-        7,
-    ),
-    PopulationObs: _Target(
-        "populations", ("country", "year", "sex", "age_band", "variant", "value"), 5
-    ),
-    FlowObs: _Target(
-        "migration_flows",
-        ("origin", "destination", "cadre", "year", "kind", "basis", "value"),
-        6,
-    ),
-    CoverageObs: _Target("coverage_indices", ("country", "year", "value"), 2),
-    SafeguardEntry: _Target("safeguard_list_entries", ("version", "country", "grade"), 2),
+    StockObs: _Target("workforce_stocks", StockObs._fields, 7),
+    PopulationObs: _Target("populations", PopulationObs._fields, 5),
+    FlowObs: _Target("migration_flows", FlowObs._fields, 6),
+    CoverageObs: _Target("coverage_indices", CoverageObs._fields, 2),
+    SafeguardEntry: _Target("safeguard_list_entries", SafeguardEntry._fields, 2),
 }
 
 
@@ -83,7 +72,8 @@ def insert_records(
 ) -> int:
     """Insert records of one kind for one source; skip cells already stored.
 
-    Rows go to the driver's ``executemany`` as plain tuples, ``CHUNK`` at a time.
+    Records are ``NamedTuple``s whose fields are the table's columns in order; they go to
+    the driver's ``executemany`` with the source id appended, ``CHUNK`` at a time.
 
     Returns:
         The number of rows inserted (0 when everything was already there).
@@ -94,20 +84,19 @@ def insert_records(
     if not records:
         return 0
     target = _TARGETS[type(records[0])]
-    values = _getter(target)
     conn = session.connection()
     cols = (*target.columns, "source_id")
     marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(cols))
     key_cols = (*target.columns[: target.key_len], "source_id")
     sql = (
-        f"INSERT INTO {target.table} ({', '.join(cols)}) VALUES ({marks}) "  # noqa: S608
+        f"INSERT INTO {target.table} ({', '.join(cols)}) VALUES ({marks}) "
         f"ON CONFLICT ({', '.join(key_cols)}) DO NOTHING"
     )
     tail = (source_id,)
     before = _count(session, target.table, source_id)
     for start in range(0, len(records), CHUNK):
         chunk = records[start : start + CHUNK]
-        conn.exec_driver_sql(sql, [values(r) + tail for r in chunk])
+        conn.exec_driver_sql(sql, [r + tail for r in chunk])
         if progress is not None:
             progress(len(chunk))
     inserted = _count(session, target.table, source_id) - before
@@ -116,20 +105,11 @@ def insert_records(
     return inserted
 
 
-def _getter(target: _Target) -> Callable[[Any], tuple[Any, ...]]:
-    """Return a function giving a record's column values as a tuple, in ``target`` order.
-
-    Faster than ``dataclasses.astuple``, which deep-copies every field.
-    """
-    getter: Callable[[Any], tuple[Any, ...]] = attrgetter(*target.columns)
-    return getter
-
-
 def _count(session: Session, table: str, source_id: int) -> int:
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     row = conn.exec_driver_sql(
-        f"SELECT COUNT(*) FROM {table} WHERE source_id = {mark}",  # noqa: S608
+        f"SELECT COUNT(*) FROM {table} WHERE source_id = {mark}",
         (source_id,),
     ).fetchone()
     return int(row[0]) if row else 0
@@ -143,15 +123,12 @@ def _check_same_values(
     key_cols = target.columns[: target.key_len]
     value_cols = target.columns[target.key_len :]
     rows = conn.exec_driver_sql(
-        f"SELECT {', '.join(target.columns)} FROM {target.table} "  # noqa: S608
-        f"WHERE source_id = {mark}",
+        f"SELECT {', '.join(target.columns)} FROM {target.table} WHERE source_id = {mark}",
         (source_id,),
     )
     stored = {tuple(r[: target.key_len]): tuple(r[target.key_len :]) for r in rows}
-    values = _getter(target)
     problems: list[Problem] = []
-    for rec in records:
-        cells = values(rec)
+    for cells in records:
         key, new = cells[: target.key_len], cells[target.key_len :]
         old = stored.get(key)
         if old is not None and old != new:
@@ -184,7 +161,7 @@ def replace_countries(
     """Upsert the country reference, its aliases and the aggregate codes."""
     n = 0
     for c in countries:
-        session.merge(t.Country(**{k: v for k, v in zip(_COUNTRY_FIELDS, astuple(c), strict=True)}))
+        session.merge(t.Country(**dict(zip(_COUNTRY_FIELDS, astuple(c), strict=True))))
         n += 1
     session.flush()
     for alias, iso3 in aliases.items():

@@ -1,0 +1,1 @@
+"""HRH Observatory benchmarks: ``python -m bench [--quick]`` (see bench/README.md)."""
