@@ -68,7 +68,7 @@ def load_reference(
             task = bar.add_task(title[:60], total=None)
 
             def tick(n: int, total: int) -> None:
-                bar.update(task, advance=n, total=total)
+                bar.update(task, advance=n, total=total or None)
 
             return tick
 
@@ -125,7 +125,7 @@ def import_cmd(
             principal=LOCAL_ADMIN,
             options=_options(option, vintage),
             dry_run=dry_run,
-            progress=lambda n, total: bar.update(task, advance=n, total=total),
+            progress=lambda n, total: bar.update(task, advance=n, total=total or None),
         )
     row = to_plain(summary) | {"status": summary.status}
     emit(

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from hrh.domain.records import (
     Country,
@@ -21,6 +22,11 @@ from hrh.errors import Problem
 
 #: Stop collecting after this many problems; the report says how many more there were.
 MAX_PROBLEMS = 1000
+#: Records per chunk that a streaming reader hands to its sink.
+STREAM_CHUNK = 50_000
+
+#: ``sink(source, records)``: receives chunks of records of one source while reading goes on.
+Sink = Callable[[SourceMeta, list[Any]], None]
 
 
 @dataclass
@@ -33,12 +39,14 @@ class Batch:
     flows: list[FlowObs] = field(default_factory=list)
     coverage: list[CoverageObs] = field(default_factory=list)
     safeguards: list[SafeguardEntry] = field(default_factory=list)
+    streamed: int = 0  # records already handed to the sink (no longer held here)
 
     @property
     def size(self) -> int:
-        """Return the number of records in the batch."""
+        """Return the number of records read into the batch (held or streamed)."""
         return (
-            len(self.stocks)
+            self.streamed
+            + len(self.stocks)
             + len(self.population)
             + len(self.flows)
             + len(self.coverage)
@@ -60,6 +68,19 @@ class ImportResult:
     problems_dropped: int = 0
     notes: list[str] = field(default_factory=list)
     _seen: dict[Hashable, int] = field(default_factory=dict, repr=False)
+    #: Where a streaming reader hands full chunks of records while it goes on reading.
+    sink: Sink | None = field(default=None, repr=False)
+
+    def stream_stocks(self, batch: Batch, chunk: int = STREAM_CHUNK) -> None:
+        """Hand the batch's stocks to the sink once ``chunk`` have gathered.
+
+        Nothing is handed on once a problem was found: the import will fail anyway.
+        """
+        if self.sink is None or self.problems or len(batch.stocks) < chunk:
+            return
+        self.sink(batch.source, batch.stocks)
+        batch.streamed += len(batch.stocks)
+        batch.stocks = []
 
     def problem(
         self, line: int | None, column: str | None, value: str | None, expected: str
@@ -118,6 +139,20 @@ class CountryIndex:
 
 #: ``read(path, countries, options)``: every importer module exposes one.
 Reader = Callable[[Path, CountryIndex, Mapping[str, str]], ImportResult]
+
+
+class StreamingReader(Protocol):
+    """``read(path, countries, options, sink=...)`` of a format that streams."""
+
+    def __call__(
+        self,
+        path: Path,
+        countries: CountryIndex,
+        options: Mapping[str, str],
+        sink: Sink | None = None,
+    ) -> ImportResult:
+        """Read the file, handing full chunks of records to ``sink`` as it goes."""
+        ...
 
 
 def file_sha256(path: Path) -> str:

@@ -9,7 +9,7 @@ import importlib
 from dataclasses import dataclass
 
 from hrh.errors import Invalid
-from hrh.ingest.base import Reader
+from hrh.ingest.base import Reader, StreamingReader
 
 
 @dataclass(frozen=True)
@@ -20,11 +20,20 @@ class Format:
     label: str
     module: str
     options: tuple[str, ...] = ("vintage",)
+    streams: bool = False  # ``read`` takes a ``sink`` and hands records on while reading
 
     def reader(self) -> Reader:
         """Return the format's ``read`` function."""
         mod = importlib.import_module(self.module)
         read: Reader = mod.read
+        return read
+
+    def streaming_reader(self) -> StreamingReader:
+        """Return ``read`` of a format that streams (``streams=True``)."""
+        if not self.streams:
+            raise TypeError(f"format {self.id} does not stream")
+        mod = importlib.import_module(self.module)
+        read: StreamingReader = mod.read
         return read
 
 
@@ -49,7 +58,9 @@ FORMATS: dict[str, Format] = {
         Format(
             "owid", "Our World in Data grapher CSV", "hrh.ingest.owid", ("vintage", "indicator")
         ),
-        Format("tidy", "HRH Observatory tidy template (CSV or Excel)", "hrh.ingest.tidy"),
+        Format(
+            "tidy", "HRH Observatory tidy template (CSV or Excel)", "hrh.ingest.tidy", streams=True
+        ),
         Format(
             "safeguards-list",
             "WHO Health Workforce Support and Safeguards List (iso3 per row)",

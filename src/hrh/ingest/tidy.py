@@ -30,8 +30,9 @@ from typing import Any
 from hrh.domain.codes import BASES, normalise_age_band, normalise_sex, resolve_cadre
 from hrh.domain.records import SourceMeta, StockObs
 from hrh.errors import HrhError, Invalid, Problem
+from hrh.ingest._excel import open_workbook
 from hrh.ingest._text import parse_number, parse_year, read_text
-from hrh.ingest.base import Batch, CountryIndex, ImportResult, file_sha256
+from hrh.ingest.base import Batch, CountryIndex, ImportResult, Sink, file_sha256
 
 COLUMNS = ("country", "cadre", "year", "sex", "age_band", "basis", "measure", "value", "source")
 REQUIRED = ("country", "cadre", "year", "measure", "value", "source")
@@ -47,11 +48,18 @@ UNITS: dict[str, tuple[str, float]] = {
 _DEFAULT_UNIT = {"headcount": "persons", "per_10k": "per_10000"}
 
 
-def read(path: Path, countries: CountryIndex, options: Mapping[str, str]) -> ImportResult:
-    """Read a tidy CSV or Excel file into stock observations, one batch per source."""
+def read(
+    path: Path, countries: CountryIndex, options: Mapping[str, str], sink: Sink | None = None
+) -> ImportResult:
+    """Read a tidy CSV or Excel file into stock observations, one batch per source.
+
+    With a ``sink``, full chunks of valid records are handed on while reading goes on (the
+    service writes them inside the import's transaction, rolled back if a problem turns up).
+    """
     sha = file_sha256(path)
     vintage = options.get("vintage") or sha[:12]
-    result = ImportResult(file=path.name, format="tidy", sha256=sha)
+    result = ImportResult(file=path.name, format="tidy", sha256=sha, sink=sink)
+    stream = result.stream_stocks
     batches: dict[str, Batch] = {}
     columns, rows = _rows(path)
     parse = _RowParser(columns, countries, result).parse
@@ -74,6 +82,7 @@ def read(path: Path, countries: CountryIndex, options: Mapping[str, str]) -> Imp
         if batch is None:
             batch = batches[source_name] = Batch(_source(source_name, vintage))
         batch.stocks.append(obs)
+        stream(batch)
     result.rows_read = rows_read
     if result.rows_read == 0 and not result.problems:
         result.problem(2, None, None, "at least one data row")
@@ -339,12 +348,7 @@ def _check_header(header: list[str], file: str) -> None:
 
 
 def _excel_rows(path: Path) -> tuple[dict[str, int], Rows]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise Invalid(f"{path.name} is not a readable Excel workbook ({exc}).") from exc
+    wb = open_workbook(path)
     ws = wb["data"] if "data" in wb.sheetnames else wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
     try:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from hrh.domain.policy import LOCAL_ADMIN, Principal, require
 from hrh.errors import HrhError, Invalid
 from hrh.ingest.base import CountryIndex, ImportResult, file_sha256
-from hrh.ingest.formats import get_format
+from hrh.ingest.formats import Format, get_format
 from hrh.ingest.reference import read_country_reference, read_manifest
 from hrh.services import audit
+from hrh.services._streaming import StreamWriter
 from hrh.services.context import AppContext
 from hrh.store import reads, writes
 
@@ -104,22 +107,17 @@ def import_file(
     index = countries or country_index(ctx)
     try:
         with _gc_paused():
+            if spec.streams:
+                return _import_streaming(ctx, spec, path, index, opts, dry_run, principal, progress)
             result = spec.reader()(path, index, opts)
-    except HrhError as exc:
-        _log_failure(ctx, fmt, path, "", actor, exc)
-        raise
-    if result.problems:
-        invalid = _invalid(result)
-        _log_failure(ctx, fmt, path, result.sha256, actor, invalid)
-        raise invalid
-    try:
-        with _gc_paused():
+            if result.problems:
+                raise _invalid(result)
             return _write(ctx, result, dry_run, principal, progress)
     except _DryRunRollback as rb:
         summary: ImportSummary = rb.args[0]
         return summary
     except HrhError as exc:
-        _log_failure(ctx, fmt, path, result.sha256, actor, exc)
+        _log_failure(ctx, fmt, path, actor, exc)
         raise
 
 
@@ -160,48 +158,94 @@ def _write(
                 batch.safeguards,
             ):
                 inserted += writes.insert_records(s, source_id, records, result.file, tick)
-        summary = ImportSummary(
-            format=result.format,
-            file=result.file,
-            sha256=result.sha256,
-            dry_run=dry_run,
-            rows_read=result.rows_read,
-            records=total,
-            inserted=inserted,
-            unchanged=total - inserted,
-            sources=[b.source.label for b in result.batches],
-            skipped=dict(result.skipped),
-            notes=list(result.notes),
-        )
+        summary = _finish(s, result, inserted, dry_run, principal)
         if dry_run:
             raise _DryRunRollback(summary)
-        writes.log_import(
-            s,
-            format=result.format,
-            file=result.file,
-            sha256=result.sha256,
-            status=summary.status,
-            actor=principal.label,
-            rows_read=result.rows_read,
-            inserted=inserted,
-            unchanged=summary.unchanged,
-            problems=0,
-            message="",
-        )
-        audit.record(
-            s,
-            principal,
-            "data.import",
-            f"file:{result.file}",
-            {
-                "format": result.format,
-                "sha256": result.sha256,
-                "inserted": inserted,
-                "unchanged": summary.unchanged,
-                "sources": summary.sources,
-            },
-        )
     return summary
+
+
+def _finish(
+    session: Session, result: ImportResult, inserted: int, dry_run: bool, principal: Principal
+) -> ImportSummary:
+    """Summarise a written import; unless a dry run, log and audit it in the same transaction."""
+    total = result.records
+    summary = ImportSummary(
+        format=result.format,
+        file=result.file,
+        sha256=result.sha256,
+        dry_run=dry_run,
+        rows_read=result.rows_read,
+        records=total,
+        inserted=inserted,
+        unchanged=total - inserted,
+        sources=[b.source.label for b in result.batches],
+        skipped=dict(result.skipped),
+        notes=list(result.notes),
+    )
+    if dry_run:
+        return summary
+    writes.log_import(
+        session,
+        format=result.format,
+        file=result.file,
+        sha256=result.sha256,
+        status=summary.status,
+        actor=principal.label,
+        rows_read=result.rows_read,
+        inserted=inserted,
+        unchanged=summary.unchanged,
+        problems=0,
+        message="",
+    )
+    detail = {
+        "format": result.format,
+        "sha256": result.sha256,
+        "inserted": inserted,
+        "unchanged": summary.unchanged,
+        "sources": summary.sources,
+    }
+    audit.record(session, principal, "data.import", f"file:{result.file}", detail)
+    return summary
+
+
+def _import_streaming(
+    ctx: AppContext,
+    spec: Format,
+    path: Path,
+    index: CountryIndex,
+    opts: Mapping[str, str],
+    dry_run: bool,
+    principal: Principal,
+    progress: Progress | None,
+) -> ImportSummary:
+    """Read and write at once in one transaction; commit only a clean, complete file."""
+    tick = (lambda n: progress(n, 0)) if progress else None
+    session = ctx.sessions()
+    writer = StreamWriter(session, path.name, tick)
+    writer.start()
+    try:
+        result = spec.streaming_reader()(path, index, opts, sink=writer.sink)
+        if not result.problems:
+            for batch in result.batches:
+                writer.sink(batch.source, batch.stocks)
+        writer.finish()
+        if result.problems:
+            raise _invalid(result)
+        summary = _finish(session, result, writer.inserted, dry_run, principal)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+        return summary
+    except BaseException:
+        if writer.is_alive():
+            writer.error = writer.error or RuntimeError("import aborted")
+            with suppress(BaseException):
+                writer.finish()
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 def _invalid(result: ImportResult) -> Invalid:
@@ -213,9 +257,8 @@ def _invalid(result: ImportResult) -> Invalid:
     )
 
 
-def _log_failure(
-    ctx: AppContext, fmt: str, path: Path, sha: str, actor: str, exc: HrhError
-) -> None:
+def _log_failure(ctx: AppContext, fmt: str, path: Path, actor: str, exc: HrhError) -> None:
+    sha = file_sha256(path) if path.is_file() else ""
     with ctx.unit() as s:
         writes.log_import(
             s,

@@ -93,26 +93,17 @@ def insert_records(
         f"ON CONFLICT ({', '.join(key_cols)}) DO NOTHING"
     )
     tail = (source_id,)
-    before = _count(session, target.table, source_id)
+    inserted = 0
     for start in range(0, len(records), CHUNK):
         chunk = records[start : start + CHUNK]
-        conn.exec_driver_sql(sql, [r + tail for r in chunk])
+        # executemany's rowcount is the number of rows inserted (conflicts count 0), on
+        # SQLite and on PostgreSQL (psycopg 3).
+        inserted += conn.exec_driver_sql(sql, [r + tail for r in chunk]).rowcount
         if progress is not None:
             progress(len(chunk))
-    inserted = _count(session, target.table, source_id) - before
     if inserted < len(records):
         _check_same_values(session, target, source_id, records, file)
     return inserted
-
-
-def _count(session: Session, table: str, source_id: int) -> int:
-    conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    row = conn.exec_driver_sql(
-        f"SELECT COUNT(*) FROM {table} WHERE source_id = {mark}",
-        (source_id,),
-    ).fetchone()
-    return int(row[0]) if row else 0
 
 
 def _check_same_values(

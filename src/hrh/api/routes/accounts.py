@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from hrh.api.deps import CtxDep, PrincipalDep, allow
 from hrh.api.schemas import (
@@ -101,7 +101,9 @@ def create_token(body: TokenCreate, ctx: CtxDep, principal: PrincipalDep) -> Tok
 
 
 @router.delete("/tokens/{token_id}", status_code=204, dependencies=[allow("tokens.own")])
-def revoke_token(token_id: int, ctx: CtxDep, principal: PrincipalDep) -> None:
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], ctx: CtxDep, principal: PrincipalDep
+) -> None:
     """Revoke a token at once."""
     accounts.revoke_token(ctx, principal, token_id)
 
@@ -110,7 +112,7 @@ def revoke_token(token_id: int, ctx: CtxDep, principal: PrincipalDep) -> None:
 def list_audit(
     ctx: CtxDep,
     principal: PrincipalDep,
-    since_id: Annotated[int, Query(ge=0, description="Events after this id.")] = 0,
+    since_id: Annotated[int, Query(ge=0, le=2**31 - 1, description="Events after this id.")] = 0,
     action: Annotated[str | None, Query(description="Only this action.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditEventsPublic:
