@@ -8,6 +8,7 @@ from hrh.api.app import create_api
 from hrh.config import Settings
 from hrh.services.context import open_context
 from hrh.web.app import install_web
+from hrh.web.security import install_security_headers
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -15,4 +16,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ctx = open_context(settings)
     app = create_api(ctx)
     install_web(app, ctx)
+    install_security_headers(app)
     return app

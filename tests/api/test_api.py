@@ -124,3 +124,11 @@ def test_openapi_lists_the_routes(client: TestClient) -> None:
         "/api/v1/audit/verify",
     ):
         assert p in paths
+
+
+def test_control_characters_are_refused(client: TestClient, ctx: AppContext) -> None:
+    admin = _bearer(ctx, "root", "admin")
+    assert client.get("/api/v1/countries?region=A%00").status_code == 422
+    assert client.post("/api/v1/users/x%00y/disable", headers=admin).status_code == 422
+    r = client.post("/api/v1/tokens", json={"name": "a\x00b"}, headers=admin)
+    assert (r.status_code, r.json()["code"]) == (422, "invalid")

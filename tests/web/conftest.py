@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, sync_playwright
 from hrh.asgi import create_app
 from hrh.config import Settings
 from hrh.domain.policy import LOCAL_ADMIN
-from hrh.services import imports
+from hrh.services import accounts, imports
 from hrh.services.context import AppContext
 
 SOURCE = "National Health Workforce Accounts test extract"
@@ -110,3 +110,11 @@ def browser() -> Iterator[Browser]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def analyst(ctx: AppContext) -> dict[str, str]:
+    """Create the analyst ``ana``; return the sign-in form's fields (username, password)."""
+    fields = {"username": "ana", "password": "correct horse battery staple"}
+    accounts.add_user(ctx, LOCAL_ADMIN, fields["username"], "analyst", password=fields["password"])
+    return fields

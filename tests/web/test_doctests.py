@@ -5,10 +5,10 @@ from types import ModuleType
 
 import pytest
 
-from hrh.web import choropleth, geo
+from hrh.web import auth, choropleth, geo, session
 
 
-@pytest.mark.parametrize("module", [geo, choropleth], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [geo, choropleth, session, auth], ids=lambda m: m.__name__)
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0

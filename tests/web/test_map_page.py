@@ -64,7 +64,7 @@ def test_map_page_has_legend_source_table_and_licences(web_app: FastAPI) -> None
     # legend: units, the six classes, no data, the SSL threshold
     assert "Doctors, nurses and midwives per 10,000 population (per 10,000)" in html
     for label in ("&lt; 10", "10–25", "25–49", "49–100", "100–150", "≥ 150", "No data"):
-        assert f"</span>{label}</li>" in html
+        assert f"</svg>{label}</li>" in html
     assert "below 49 per 10,000" in html
     assert "Support and Safeguards List 2023" in html
     # the source is named
@@ -127,7 +127,7 @@ def test_map_in_a_real_browser(live_server: str, browser: Browser) -> None:
 
         page.goto(f"{live_server}/", wait_until="networkidle")
         assert page.title() == TITLE
-        assert page.locator("figure.map svg path[data-iso3]").count() >= 150
+        assert page.locator("figure.map > svg path[data-iso3]").count() >= 150
 
         ghana = page.locator('path[data-iso3="GHA"]')
         ghana.hover()
@@ -142,7 +142,7 @@ def test_map_in_a_real_browser(live_server: str, browser: Browser) -> None:
             page.set_viewport_size({"width": width, "height": height})
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             assert scroll_width <= width + 1, f"horizontal scroll at {width} px"
-            box = page.locator("figure.map svg").bounding_box()
+            box = page.locator("figure.map > svg").bounding_box()
             assert box is not None
             assert box["x"] >= 0
             assert box["x"] + box["width"] <= width + 1

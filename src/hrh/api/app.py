@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -16,7 +16,7 @@ from hrh.api.deps import route_action
 from hrh.api.routes import accounts, data, economics, imports, observatory
 from hrh.api.schemas import ErrorPublic, ProblemPublic
 from hrh.domain.policy import ACTIONS, POLICY
-from hrh.errors import HrhError
+from hrh.errors import HrhError, Invalid
 from hrh.services.context import AppContext
 
 
@@ -31,6 +31,16 @@ def _envelope(
     return JSONResponse(body.model_dump(), status_code=status)
 
 
+def _reject_control_characters(request: Request) -> None:
+    """Refuse NUL and other control characters in the path and the query string."""
+    texts = [request.url.path, *(k + v for k, v in request.query_params.multi_items())]
+    if any(ord(ch) < 32 for text in texts for ch in text):
+        raise Invalid(
+            "The request's path or query holds control characters.",
+            hint="Remove them (e.g. %00) and try again.",
+        )
+
+
 def create_api(ctx: AppContext) -> FastAPI:
     """Build the FastAPI app with the /api/v1 routes over ``ctx``."""
     app = FastAPI(
@@ -43,6 +53,7 @@ def create_api(ctx: AppContext) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    app.router.dependencies.append(Depends(_reject_control_characters))
 
     @app.exception_handler(HrhError)
     async def _hrh_error(_: Request, exc: HrhError) -> JSONResponse:

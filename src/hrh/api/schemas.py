@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+class _In(BaseModel):
+    """Base of request bodies: text may not hold NUL or other control characters."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+                raise ValueError("text may not contain control characters")
+        return value
 
 
 class ProblemPublic(_Out):
@@ -228,7 +241,7 @@ class MePublic(BaseModel):
     scopes: list[str] | None
 
 
-class UserCreate(BaseModel):
+class UserCreate(_In):
     """A new user."""
 
     username: str
@@ -258,7 +271,7 @@ class UsersPublic(BaseModel):
     count: int
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(_In):
     """A token request; ``username`` defaults to the caller."""
 
     name: str

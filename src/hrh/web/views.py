@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, Request, Response
 
-from hrh.services.context import AppContext
 from hrh.services.observatory import density_map, list_sources
-from hrh.web.choropleth import build_map_page
+from hrh.web.auth import WebAuth
+from hrh.web.choropleth import NO_DATA_COLOUR, build_map_page
 from hrh.web.geo import world_shapes
 
+#: Where the API serves its OpenAPI schema (``openapi_url`` in ``hrh.api.app``).
+OPENAPI_PATH = "/api/v1/openapi.json"
 
-def make_router(ctx: AppContext, templates: Jinja2Templates) -> APIRouter:
-    """Build the router of the web pages over one application context."""
-    router = APIRouter(include_in_schema=False)
 
-    @router.get("/", response_class=HTMLResponse, name="world_map")
-    def world_map(request: Request) -> HTMLResponse:
+def make_router(auth: WebAuth) -> APIRouter:
+    """Build the router of the web pages."""
+    router = auth.router()
+
+    @router.get("/", name="world_map")
+    def world_map(request: Request) -> Response:
         """The world map of doctors, nurses and midwives per 10,000 population."""
-        sources = {s.label: s for s in list_sources(ctx)}
-        page = build_map_page(density_map(ctx), world_shapes(), sources)
-        return templates.TemplateResponse(request, "map.html", {"page": page})
+        sources = {s.label: s for s in list_sources(auth.ctx)}
+        page = build_map_page(density_map(auth.ctx), world_shapes(), sources)
+        context = {"page": page, "no_data_colour": NO_DATA_COLOUR}
+        return auth.render(request, "map.html", context)
+
+    @router.get("/api/v1/docs", name="api_docs")
+    def api_docs(request: Request) -> Response:
+        """The API reference: Swagger UI from the vendored files, over the OpenAPI schema."""
+        root = request.scope.get("root_path", "")
+        return auth.render(request, "api_docs.html", {"openapi_url": root + OPENAPI_PATH})
 
     return router

@@ -1,0 +1,225 @@
+"""Projection commands: ``hrh project run | compare | scenarios``."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors
+from hrh.cli.data import app_context
+from hrh.errors import Invalid
+from hrh.services import projections as svc
+
+project_app = typer.Typer(
+    help="Projections of supply and need, with scenarios and policy levers.",
+    no_args_is_help=True,
+)
+
+ROW_COLUMNS = [
+    "country",
+    "cadre",
+    "year",
+    "supply",
+    "need",
+    "gap",
+    "graduates",
+    "immigration",
+    "returns",
+    "attrition",
+    "retirement",
+    "emigration",
+    "foreign_trained",
+    "abroad",
+]
+COMPARE_COLUMNS = [
+    "country",
+    "cadre",
+    "year",
+    "supply_a",
+    "supply_b",
+    "supply_diff",
+    "gap_a",
+    "gap_b",
+    "gap_diff",
+    "immigration_diff",
+    "emigration_diff",
+    "returns_diff",
+]
+TABLE_COLUMNS = [
+    "country",
+    "cadre",
+    "year",
+    "supply",
+    "need",
+    "gap",
+    "graduates",
+    "immigration",
+    "emigration",
+]
+_TABLE_ROWS = 60
+_TABLE_COUNTRIES = 20
+
+CountriesOption = typer.Option(
+    None,
+    "--countries",
+    "-c",
+    help="ISO3 codes, comma-separated (default: every country with data).",
+)
+FromOption = typer.Option(svc.DEFAULT_FROM, "--from", help="Base year (stocks at 1 January).")
+UntilOption = typer.Option(svc.DEFAULT_UNTIL, "--until", help="Last projected year.")
+OutOption = typer.Option(
+    None, "--out", "-o", help="Write all rows to FILE.csv or FILE.json instead of printing."
+)
+
+
+@contextlib.contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    bar = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(label, total=total)
+        yield lambda _n: bar.advance(task)
+
+
+def _codes(countries: str | None) -> list[str] | None:
+    return [c for c in countries.split(",") if c.strip()] if countries else None
+
+
+@project_app.command("run")
+@handle_errors
+def run_cmd(
+    scenario: str = typer.Argument(
+        ..., help="A bundled scenario (see `hrh project scenarios`) or a scenario YAML file."
+    ),
+    countries: str | None = CountriesOption,
+    from_year: int = FromOption,
+    until: int = UntilOption,
+    mode: str = typer.Option(
+        "deterministic",
+        "--mode",
+        help="deterministic (expected values). stochastic and agent are not built yet.",
+    ),
+    output: OutputFormat = FormatOption,
+    out: Path | None = OutOption,
+) -> None:
+    """Project supply, need and gap per country, cadre and year under a scenario."""
+    with app_context() as ctx, _progress(f"Projecting {scenario}", until - from_year + 1) as tick:
+        result = svc.run_projection(
+            ctx,
+            scenario,
+            countries=_codes(countries),
+            from_year=from_year,
+            until=until,
+            mode=mode,
+            on_step=tick,
+        )
+    doc = result.document()
+    columns = TABLE_COLUMNS if output is OutputFormat.table else ROW_COLUMNS
+    _render(doc["rows"], doc, columns, output, out, f"{result.scenario} ({result.mode})")
+    if out is None and output is OutputFormat.table:
+        err_console.print(
+            f"Scenario {result.scenario}, hash {result.scenario_hash[:12]}; "
+            f"{len(result.assumptions)} assumptions (listed with --format json).",
+            highlight=False,
+        )
+
+
+@project_app.command("compare")
+@handle_errors
+def compare_cmd(
+    a: str = typer.Argument(..., help="Scenario A (bundled name or YAML file)."),
+    b: str = typer.Argument(..., help="Scenario B; differences are B − A."),
+    countries: str | None = CountriesOption,
+    from_year: int = FromOption,
+    until: int = UntilOption,
+    output: OutputFormat = FormatOption,
+    out: Path | None = OutOption,
+) -> None:
+    """Run two scenarios on the same data and show B − A per country, cadre and year."""
+    with app_context() as ctx, _progress(f"{a} vs {b}", 2 * (until - from_year + 1)) as tick:
+        result = svc.compare_projections(
+            ctx, a, b, countries=_codes(countries), from_year=from_year, until=until, on_step=tick
+        )
+    doc = result.document()
+    _render(doc["rows"], doc, COMPARE_COLUMNS, output, out, f"{b} − {a}")
+
+
+@project_app.command("scenarios")
+@handle_errors
+def scenarios_cmd(output: OutputFormat = FormatOption) -> None:
+    """List the bundled scenarios with their one-line descriptions."""
+    rows = [dataclasses.asdict(s) for s in svc.list_scenarios()]
+    emit(rows, output, columns=["name", "base", "levers", "description"])
+
+
+def _render(
+    rows: list[dict[str, Any]],
+    doc: dict[str, Any],
+    columns: Sequence[str],
+    output: OutputFormat,
+    out: Path | None,
+    title: str,
+) -> None:
+    if out is not None:
+        fmt = {".csv": OutputFormat.csv, ".json": OutputFormat.json}.get(out.suffix.lower())
+        if fmt is None:
+            raise Invalid(
+                f"--out {out}: expected a file name ending in .csv or .json.",
+                hint="Parquet output is not built yet.",
+            )
+        with out.open("w", encoding="utf-8", newline="") as fh, contextlib.redirect_stdout(fh):
+            _emit(rows, doc, columns, fmt)
+        err_console.print(f"Wrote {len(rows)} rows to {out}.", highlight=False)
+        return
+    if output is not OutputFormat.table:
+        _emit(rows, doc, columns, output)
+        return
+    shown, note = rows, ""
+    n_countries = len({r["country"] for r in rows})
+    if n_countries > _TABLE_COUNTRIES:
+        last = max(r["year"] for r in rows)
+        shown, note = [r for r in rows if r["year"] == last], f"Year {last} shown"
+    elif len(rows) > _TABLE_ROWS:
+        first, last = rows[0]["year"], max(r["year"] for r in rows)
+        shown = [r for r in rows if (r["year"] - first) % 5 == 0 or r["year"] == last]
+        note = "Every 5th year shown"
+    emit([_rounded(r) for r in shown], output, title=title, columns=columns)
+    if note:
+        err_console.print(
+            f"{note}; --format csv|json or --out FILE for every year.", highlight=False
+        )
+
+
+def _emit(
+    rows: list[dict[str, Any]], doc: dict[str, Any], columns: Sequence[str], fmt: OutputFormat
+) -> None:
+    """Print CSV, or JSON with the metadata indented and one row per line (fast for big runs)."""
+    if fmt is not OutputFormat.json:
+        emit(rows, fmt, columns=columns)
+        return
+    head = json.dumps({k: v for k, v in doc.items() if k != "rows"}, indent=2, ensure_ascii=False)
+    body = ",\n    ".join(json.dumps(r, ensure_ascii=False) for r in rows)
+    sys.stdout.write(f'{head[:-2]},\n  "rows": [\n    {body}\n  ]\n}}\n')
+
+
+def _rounded(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: f"{v:,.0f}" if isinstance(v, float) else v for k, v in row.items()}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``project`` commands to the root app."""
+    app.add_typer(project_app, name="project")

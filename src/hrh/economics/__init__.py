@@ -1,0 +1,1 @@
+"""Economics of health-worker migration: lost public investment, savings and cost sharing."""

@@ -1,0 +1,579 @@
+"""Economics use cases: lost investment, corridor losses and cost sharing from stored stocks.
+
+Bundled parameters (``hrh.params.training_costs``) supply education costs, interest rates and
+horizons where a source exists; every figure the caller passes overrides them, and each result
+lists which figures it used and where they came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from hrh.domain.codes import resolve_cadre
+from hrh.economics.training_cost import (
+    CorridorStock,
+    CostShare,
+    EducationCost,
+    LostInvestment,
+    RateRange,
+    corridor_losses,
+    cost_share,
+    lost_investment,
+    parse_rate,
+    parse_share,
+)
+from hrh.errors import Invalid, NotFound
+from hrh.params.training_costs import CostParameter, TrainingCostParameters, load_training_costs
+from hrh.services._inputs import SourceIndex, bilaterals
+from hrh.services.context import AppContext
+from hrh.store import reads
+
+USER = "supplied by the user"
+_AS_SUPPLIED = "as supplied"
+
+
+@dataclass(frozen=True)
+class InputUsed:
+    """One figure a result was computed with, and where it came from."""
+
+    name: str
+    value: float | dict[str, float]
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
+class LostInvestmentReport:
+    """The investment lost with one emigrant, at each interest rate."""
+
+    country: str | None
+    cadre: str | None
+    cost: EducationCost
+    years: float
+    results: list[LostInvestment]
+    inputs: list[InputUsed]
+
+
+@dataclass(frozen=True)
+class CorridorLossRow:
+    """The investment ``origin`` lost with the workers in one corridor."""
+
+    origin: str
+    destination: str
+    destination_name: str
+    cadre: str
+    year: int
+    stock: float
+    source: str
+    cost_per_worker: float
+    loss_per_worker_low: float
+    loss_per_worker_central: float
+    loss_per_worker_high: float
+    loss_low: float
+    loss_central: float
+    loss_high: float
+    destination_cost_per_worker: float | None
+    destination_savings: float | None
+
+
+@dataclass(frozen=True)
+class CorridorLossReport:
+    """Losses over an origin's corridors, largest first, with totals and the inputs used."""
+
+    origin: str
+    origin_name: str
+    destination: str | None
+    cadre: str | None
+    currency: str
+    price_year: int | None
+    years: float
+    rates: RateRange
+    data: list[CorridorLossRow]
+    count: int
+    total_stock: float
+    total_loss_low: float
+    total_loss_central: float
+    total_loss_high: float
+    total_destination_savings: float | None
+    inputs: list[InputUsed]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CostShareOption:
+    """What a refund amounts to at one interest rate."""
+
+    scenario: str
+    rate: float
+    loss_per_recruit: float
+    refund_per_recruit: float
+    refund_total: float | None
+    training_places_per_recruit: float
+    training_places: float | None
+    whole_training_places: int | None
+
+
+@dataclass(frozen=True)
+class CostSharingReport:
+    """A destination refunding a share of the origin's loss per recruit."""
+
+    origin: str
+    destination: str
+    cadre: str
+    refund_share: float
+    recruits: float | None
+    recruits_year: int | None
+    recruits_source: str
+    training_place_cost: float
+    currency: str
+    price_year: int | None
+    years: float
+    options: list[CostShareOption]
+    inputs: list[InputUsed]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    cost: EducationCost
+    rates: RateRange
+    years: float
+    inputs: list[InputUsed]
+
+
+def lost_investment_per_emigrant(
+    *,
+    cost: float | None = None,
+    rates: Sequence[str | float] = (),
+    years: float | None = None,
+    country: str | None = None,
+    cadre: str | None = None,
+    as_of: date | None = None,
+    params: TrainingCostParameters | None = None,
+) -> LostInvestmentReport:
+    """Return FV = C × (1 + r)^n per emigrant at each rate (bundled figures fill the gaps)."""
+    p = params or load_training_costs()
+    iso3 = _iso3_shape(country) if country else None
+    cadre_id = resolve_cadre(cadre).id if cadre else None
+    r = _resolve(p, iso3, cadre_id, cost, rates, years, as_of)
+    results = [lost_investment(r.cost, rate, r.years, name) for name, rate in r.rates.distinct()]
+    return LostInvestmentReport(iso3, cadre_id, r.cost, r.years, results, r.inputs)
+
+
+def corridor_loss(
+    ctx: AppContext,
+    *,
+    origin: str,
+    destination: str | None = None,
+    cadre: str | None = None,
+    year: int | None = None,
+    cost: float | None = None,
+    rates: Sequence[str | float] = (),
+    years: float | None = None,
+    destination_cost: float | None = None,
+    as_of: date | None = None,
+    params: TrainingCostParameters | None = None,
+) -> CorridorLossReport:
+    """Return the origin's lost investment over its corridors (latest year of each)."""
+    p = params or load_training_costs()
+    cadre_id = resolve_cadre(cadre).id if cadre else None
+    if cost is not None and cadre_id is None:
+        raise Invalid("A cost was given without a cadre.", hint="Name the cadre it is for.")
+    if destination_cost is not None and (destination is None or cadre_id is None):
+        raise Invalid(
+            "A destination training cost needs a destination and a cadre.",
+            hint="Name both (--destination, --cadre) with --destination-cost.",
+        )
+    with ctx.unit() as s:
+        names = _country_names(s, origin, destination)
+        o, d = origin.strip().upper(), destination.strip().upper() if destination else None
+        stocks = _latest_stocks(s, o, d, cadre_id, year)
+    costs: dict[str, EducationCost] = {}
+    inputs: list[InputUsed] = []
+    notes: list[str] = []
+    for c in sorted({st.cadre for st in stocks} | ({cadre_id} if cadre_id else set())):
+        found = _education_cost(p, o, c, cost, as_of, required=cadre_id is not None)
+        if found is None:
+            notes.append(f"No education cost for {o} {c}: its corridors are left out.")
+            continue
+        costs[c], used = found
+        inputs.append(used)
+    if stocks and not costs:
+        cadres = ", ".join(sorted({st.cadre for st in stocks}))
+        raise Invalid(
+            f"No education cost is bundled for {o} ({cadres}).",
+            hint="Give the cost of educating one worker with its cadre (CLI --cost and "
+            f"--cadre, API cost and cadre); bundled: {_bundled(p)}.",
+        )
+    stocks = [st for st in stocks if st.cadre in costs]
+    if not stocks:
+        notes.append(f"No stocks abroad stored for {o}" + (f" in {d}" if d else "") + ".")
+    rates_used, rates_input = _rates(p, o, rates, as_of)
+    years_used, years_input = _years(p, o, years, as_of)
+    dest_costs = _destination_costs(p, stocks, d, cadre_id, destination_cost, as_of, inputs)
+    total = corridor_losses(stocks, costs, rates_used, years_used, dest_costs)
+    rows = [
+        CorridorLossRow(
+            c.origin,
+            c.destination,
+            names.get(c.destination, c.destination),
+            c.cadre,
+            c.year,
+            c.stock,
+            c.source,
+            c.cost_per_worker,
+            c.loss_per_worker.low,
+            c.loss_per_worker.central,
+            c.loss_per_worker.high,
+            c.loss.low,
+            c.loss.central,
+            c.loss.high,
+            c.destination_cost_per_worker,
+            c.destination_savings,
+        )
+        for c in total.corridors
+    ]
+    currencies = {x.currency for x in costs.values()}
+    price_years = {x.price_year for x in costs.values()}
+    return CorridorLossReport(
+        o,
+        names[o],
+        d,
+        cadre_id,
+        currencies.pop() if len(currencies) == 1 else "mixed",
+        price_years.pop() if len(price_years) == 1 else None,
+        years_used,
+        rates_used,
+        rows,
+        len(rows),
+        total.stock,
+        total.loss.low,
+        total.loss.central,
+        total.loss.high,
+        total.destination_savings,
+        [*inputs, rates_input, years_input],
+        notes,
+    )
+
+
+def cost_sharing(
+    ctx: AppContext,
+    *,
+    origin: str,
+    destination: str,
+    refund_share: str | float,
+    cadre: str = "medical_doctors",
+    rates: Sequence[str | float] = (),
+    years: float | None = None,
+    cost: float | None = None,
+    place_cost: float | None = None,
+    recruits: float | None = None,
+    year: int | None = None,
+    as_of: date | None = None,
+    params: TrainingCostParameters | None = None,
+) -> CostSharingReport:
+    """Return what refunding ``refund_share`` of the loss per recruit amounts to, and buys.
+
+    The recruits are the stock abroad in the corridor (latest year) unless given; one training
+    place costs the professional component of the origin's education cost unless given.
+    """
+    p = params or load_training_costs()
+    share = parse_share(refund_share)
+    cadre_id = resolve_cadre(cadre).id
+    with ctx.unit() as s:
+        _country_names(s, origin, destination)
+        o, d = origin.strip().upper(), destination.strip().upper()
+        if o == d:
+            raise Invalid(f"Origin and destination are both {o}; expected two countries.")
+        stocks = [] if recruits is not None else _latest_stocks(s, o, d, cadre_id, year)
+    r = _resolve(p, o, cadre_id, cost, rates, years, as_of)
+    notes: list[str] = []
+    place = place_cost if place_cost is not None else r.cost.training_place_cost
+    if place is None:
+        raise Invalid(
+            f"No cost of one training place for {o} {cadre_id}.",
+            hint="Give it (CLI --place-cost, API place_cost).",
+        )
+    place_source = USER if place_cost is not None else "professional component of the cost"
+    r.inputs.append(InputUsed("training_place_cost", place, r.cost.currency, place_source))
+    n, n_year, n_source = recruits, None, USER if recruits is not None else ""
+    if recruits is None and stocks:
+        n, n_year, n_source = stocks[0].stock, stocks[0].year, stocks[0].source
+    elif recruits is None:
+        notes.append(f"No stock of {cadre_id} from {o} in {d} is stored: totals are left out.")
+    options = []
+    for name, rate in r.rates.distinct():
+        loss = lost_investment(r.cost, rate, r.years, name).future_value
+        x = cost_share(loss, share, place, recruits=n, scenario=name, rate=rate)
+        options.append(_option(x, rate))
+    return CostSharingReport(
+        o,
+        d,
+        cadre_id,
+        share,
+        n,
+        n_year,
+        n_source,
+        place,
+        r.cost.currency,
+        r.cost.price_year,
+        r.years,
+        options,
+        r.inputs,
+        notes,
+    )
+
+
+def _option(x: CostShare, rate: float) -> CostShareOption:
+    return CostShareOption(
+        x.scenario,
+        rate,
+        x.loss_per_recruit,
+        x.refund_per_recruit,
+        x.refund_total,
+        x.training_places_per_recruit,
+        x.training_places,
+        x.whole_training_places,
+    )
+
+
+def _resolve(
+    p: TrainingCostParameters,
+    country: str | None,
+    cadre: str | None,
+    cost: float | None,
+    rates: Sequence[str | float],
+    years: float | None,
+    as_of: date | None,
+) -> _Resolved:
+    if cost is None and (country is None or cadre is None):
+        raise Invalid(
+            "No education cost: give one, or a country and a cadre with a bundled cost.",
+            hint="e.g. --cost 65997, or --country KEN --cadre medical_doctors.",
+        )
+    found = _education_cost(p, country or "", cadre or "", cost, as_of, required=True)
+    assert found is not None
+    rate_range, rate_input = _rates(p, country, rates, as_of)
+    n, years_input = _years(p, country, years, as_of)
+    return _Resolved(found[0], rate_range, n, [found[1], rate_input, years_input])
+
+
+def _education_cost(
+    p: TrainingCostParameters,
+    country: str,
+    cadre: str,
+    cost: float | None,
+    as_of: date | None,
+    *,
+    required: bool,
+) -> tuple[EducationCost, InputUsed] | None:
+    if cost is not None:
+        c = EducationCost.from_total(cost, currency=_AS_SUPPLIED, source=USER)
+        return c, InputUsed(f"education_cost.{cadre or 'worker'}", c.total, _AS_SUPPLIED, USER)
+    param = p.education_cost(country, cadre, as_of)
+    if param is None:
+        if not required:
+            return None
+        raise Invalid(
+            f"No education cost is bundled for {country} {cadre}.",
+            hint="Give the cost of educating one worker (CLI --cost, API cost); "
+            f"bundled: {_bundled(p)}.",
+        )
+    c = _cost_from_param(param)
+    value = {**param.components, "total": param.total}
+    return c, InputUsed(f"education_cost.{cadre}", value, param.unit, c.source)
+
+
+def _cost_from_param(param: CostParameter) -> EducationCost:
+    comps = param.components
+    source = "; ".join(r.title for r in param.references)
+    if all(k in comps for k in ("primary", "secondary", "professional")):
+        return EducationCost.from_components(
+            comps["primary"],
+            comps["secondary"],
+            comps["professional"],
+            currency=param.currency,
+            price_year=param.price_year,
+            source=source,
+        )
+    return EducationCost(
+        param.total,
+        comps.get("primary"),
+        comps.get("secondary"),
+        comps.get("professional"),
+        param.currency,
+        param.price_year,
+        source,
+    )
+
+
+def _rates(
+    p: TrainingCostParameters,
+    country: str | None,
+    rates: Sequence[str | float],
+    as_of: date | None,
+) -> tuple[RateRange, InputUsed]:
+    if rates:
+        rr = RateRange.of([parse_rate(r) for r in rates])
+        return rr, InputUsed("interest_rates", dict(rr.distinct()), "fraction", USER)
+    param = p.interest_rates(country, as_of) if country else None
+    if param is None:
+        raise Invalid(
+            f"No interest rate given and none is bundled for {country or 'this case'}.",
+            hint="Give one rate, or three for a low/central/high range "
+            "(CLI --rate 0.05, API rate=0.05; 6.65% is read as 0.0665).",
+        )
+    source = "; ".join(r.title for r in param.references)
+    rr = RateRange(param.low, param.central, param.high)
+    return rr, InputUsed("interest_rates", dict(rr.items()), param.unit, source)
+
+
+def _years(
+    p: TrainingCostParameters, country: str | None, years: float | None, as_of: date | None
+) -> tuple[float, InputUsed]:
+    if years is not None:
+        if years < 0:
+            raise Invalid(f"Years {years!r} is negative; expected 0 or more years compounded.")
+        return float(years), InputUsed("years_compounded", float(years), "years", USER)
+    param = p.years_compounded(country, as_of) if country else None
+    if param is None:
+        raise Invalid(
+            f"No number of years given and none is bundled for {country or 'this case'}.",
+            hint="Give the years compounded, e.g. 32 (CLI --years, API years).",
+        )
+    source = "; ".join(r.title for r in param.references)
+    return param.years, InputUsed("years_compounded", param.years, param.unit, source)
+
+
+def _destination_costs(
+    p: TrainingCostParameters,
+    stocks: Sequence[CorridorStock],
+    destination: str | None,
+    cadre: str | None,
+    user_cost: float | None,
+    as_of: date | None,
+    inputs: list[InputUsed],
+) -> dict[tuple[str, str], float]:
+    out: dict[tuple[str, str], float] = {}
+    for st in stocks:
+        param = p.destination_cost(st.destination, st.cadre, as_of)
+        if param is not None and (st.destination, st.cadre) not in out:
+            out[(st.destination, st.cadre)] = param.total
+            source = "; ".join(r.title for r in param.references)
+            name = f"destination_cost.{st.destination}.{st.cadre}"
+            inputs.append(InputUsed(name, param.total, param.unit, source))
+    if user_cost is not None and destination and cadre:
+        out[(destination, cadre)] = user_cost
+        name = f"destination_cost.{destination}.{cadre}"
+        inputs.append(InputUsed(name, user_cost, _AS_SUPPLIED, USER))
+    return out
+
+
+def _latest_stocks(
+    s: Session, origin: str, destination: str | None, cadre: str | None, year: int | None
+) -> list[CorridorStock]:
+    """Return the newest-vintage stock of each corridor at its latest year (or at ``year``)."""
+    present = {r.cadre for r in reads.flow_rows(s, origin=origin, destination=destination)}
+    cadres = [cadre] if cadre else sorted(present)
+    src = SourceIndex.load(s)
+    latest: dict[tuple[str, str], CorridorStock] = {}
+    for c in cadres:
+        for b in bilaterals(s, src, origin=origin, destination=destination, cadres=[c], year=year):
+            if b.destination == b.origin:
+                continue
+            key = (b.destination, c)
+            if key not in latest or b.year > latest[key].year:
+                latest[key] = CorridorStock(b.origin, b.destination, c, b.year, b.value, b.source)
+    return sorted(latest.values(), key=lambda x: (-x.stock, x.destination, x.cadre))
+
+
+def _country_names(s: Session, *codes: str | None) -> dict[str, str]:
+    names = {c.iso3: c.name for c in reads.load_countries(s)}
+    for code in codes:
+        if code is not None and code.strip().upper() not in names:
+            raise NotFound(f"Unknown country {code!r}.", hint="Use an ISO3 code such as KEN.")
+    return names
+
+
+def _iso3_shape(country: str) -> str:
+    iso3 = country.strip().upper()
+    if len(iso3) != 3 or not iso3.isalpha() or not iso3.isascii():
+        raise NotFound(f"Unknown country {country!r}.", hint="Use an ISO3 code such as KEN.")
+    return iso3
+
+
+def _bundled(p: TrainingCostParameters) -> str:
+    return ", ".join(f"{c} {k}" for c, k in sorted(p.education_costs)) or "none"
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    """One bundled economics parameter, for listing."""
+
+    kind: str
+    country: str
+    cadre: str | None
+    effective: str
+    values: dict[str, float]
+    unit: str
+    description: str
+    references: list[str]
+
+
+def list_parameters(params: TrainingCostParameters | None = None) -> list[ParameterRow]:
+    """Return every bundled economics parameter with its unit and references."""
+    p = params or load_training_costs()
+    rows = []
+    for kind, table in (
+        ("education_cost", p.education_costs),
+        ("destination_cost", p.destination_costs),
+    ):
+        for (country, cadre), items in sorted(table.items()):
+            for c in items:
+                refs = [r.title for r in c.references]
+                unit = f"{c.currency} ({c.price_year} prices)"
+                rows.append(
+                    ParameterRow(
+                        kind,
+                        country,
+                        cadre,
+                        c.effective.isoformat(),
+                        {**c.components, "total": c.total},
+                        unit,
+                        c.description,
+                        refs,
+                    )
+                )
+    for country, rates in sorted(p.rates.items()):
+        for r in rates:
+            rows.append(
+                ParameterRow(
+                    "interest_rates",
+                    country,
+                    None,
+                    r.effective.isoformat(),
+                    {"low": r.low, "central": r.central, "high": r.high},
+                    r.unit,
+                    r.description,
+                    [x.title for x in r.references],
+                )
+            )
+    for country, ys in sorted(p.years.items()):
+        for y in ys:
+            rows.append(
+                ParameterRow(
+                    "years_compounded",
+                    country,
+                    None,
+                    y.effective.isoformat(),
+                    {"years": y.years},
+                    y.unit,
+                    y.description,
+                    [x.title for x in y.references],
+                )
+            )
+    return rows

@@ -1,0 +1,265 @@
+"""Projections: read the stored data into the model's inputs, run scenarios, compare them.
+
+The country axis holds the requested countries, the countries of training of the workers
+abroad in them (so that their immigration is complete) and the destinations of everyone's
+emigrants; the result reports the requested countries only. Without a request, every
+country with a headcount in the look-back window is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from hrh.domain.codes import DNM_CADRES
+from hrh.domain.policy import LOCAL_ADMIN, Principal, require
+from hrh.domain.records import Country
+from hrh.errors import Invalid, NotFound
+from hrh.indicators.series import Point
+from hrh.indicators.workforce import Bilateral
+from hrh.params.projection import load_projection_parameters
+from hrh.projection.model import Corridors, Inputs
+from hrh.projection.results import ProjectionComparison, ProjectionResult, compare
+from hrh.projection.runner import MODES, run
+from hrh.projection.scenarios import bundled_scenarios, load_scenario, read_scenario
+from hrh.services._inputs import SourceIndex, bilaterals, stock_series
+from hrh.services.context import AppContext
+from hrh.store import reads
+
+DEFAULT_FROM, DEFAULT_UNTIL = 2025, 2050
+POPULATION_YEARS = (1950, 2100)
+CADRES: tuple[str, ...] = DNM_CADRES
+
+
+@dataclass(frozen=True)
+class ScenarioSummary:
+    """A bundled scenario: its name, base and one-line description."""
+
+    name: str
+    base: str | None
+    levers: int
+    description: str
+
+
+def list_scenarios() -> list[ScenarioSummary]:
+    """Return the bundled scenarios."""
+    out = []
+    for path in bundled_scenarios():
+        doc = read_scenario(path)
+        out.append(
+            ScenarioSummary(doc["name"], doc["base"], len(doc["levers"]), doc["description"])
+        )
+    return out
+
+
+def run_projection(
+    ctx: AppContext,
+    scenario: str,
+    *,
+    countries: Sequence[str] | None = None,
+    from_year: int = DEFAULT_FROM,
+    until: int = DEFAULT_UNTIL,
+    mode: str = "deterministic",
+    principal: Principal = LOCAL_ADMIN,
+    on_step: Callable[[int], None] | None = None,
+) -> ProjectionResult:
+    """Run one scenario (a bundled name or a YAML path) over the stored data."""
+    require(principal, "projections.run")
+    _check_run(mode, from_year, until)
+    params = load_projection_parameters()
+    chosen = load_scenario(scenario, params)
+    inputs = load_inputs(ctx, countries, from_year, {*chosen.ssl_editions()})
+    return run(inputs, params, chosen, from_year, until, mode=mode, on_step=on_step)
+
+
+def compare_projections(
+    ctx: AppContext,
+    a: str,
+    b: str,
+    *,
+    countries: Sequence[str] | None = None,
+    from_year: int = DEFAULT_FROM,
+    until: int = DEFAULT_UNTIL,
+    principal: Principal = LOCAL_ADMIN,
+    on_step: Callable[[int], None] | None = None,
+) -> ProjectionComparison:
+    """Run two scenarios on the same inputs and return B − A."""
+    require(principal, "projections.run")
+    _check_run("deterministic", from_year, until)
+    params = load_projection_parameters()
+    sa, sb = load_scenario(a, params), load_scenario(b, params)
+    inputs = load_inputs(ctx, countries, from_year, sa.ssl_editions() | sb.ssl_editions())
+    ra = run(inputs, params, sa, from_year, until, on_step=on_step)
+    rb = run(inputs, params, sb, from_year, until, on_step=on_step)
+    return compare(ra, rb)
+
+
+def _check_run(mode: str, from_year: int, until: int) -> None:
+    if mode not in MODES:
+        raise Invalid(
+            f"Mode {mode!r} is not built yet: only deterministic projections run for now.",
+            hint="Stochastic (per-cell draws) and agent modes are planned; use "
+            "--mode deterministic.",
+        )
+    hi = POPULATION_YEARS[1]
+    if not (2000 <= from_year <= until <= hi):
+        raise Invalid(
+            f"Years {from_year}-{until}: expected 2000 <= from <= until <= {hi} "
+            "(population projections end in 2100)."
+        )
+    if until - from_year > 100:
+        raise Invalid(f"Years {from_year}-{until}: at most 100 years at a time.")
+
+
+def load_inputs(
+    ctx: AppContext,
+    requested: Sequence[str] | None,
+    from_year: int,
+    ssl_editions: set[str],
+) -> Inputs:
+    """Read headcounts, corridors, population and safeguards lists into model inputs."""
+    params = load_projection_parameters()
+    lookback = int(params.require("base.lookback_years", ("default",), "*", from_year).value)
+    with ctx.unit() as s:
+        known = {c.iso3: c for c in reads.load_countries(s)}
+        src = SourceIndex.load(s)
+        links = _corridors(s, src, set(known))
+        wanted = _requested(requested, known)
+        stocks = stock_series(
+            s,
+            src,
+            countries=None if wanted is None else _axis(wanted, links),
+            cadres=CADRES,
+            measures=("headcount",),
+        )
+        headcount = {
+            (c, k): p
+            for (c, k, _m), series in stocks.items()
+            if (p := series.latest(until=from_year, since=from_year - lookback)) is not None
+        }
+        with_data = {c for c, _k in headcount}
+        reported = set(wanted) if wanted is not None else with_data
+        axis = sorted(_axis(reported, links) | reported)
+        population = _population(s, src, axis)
+        ssl = {v: frozenset(r.country for r in reads.safeguard_rows(s, v)) for v in ssl_editions}
+    if wanted is not None and not (reported & with_data):
+        raise NotFound(
+            "No headcount of doctors or nurses and midwives within "
+            f"{lookback} years before {from_year} for {', '.join(sorted(reported))}.",
+            hint="Load data with `hrh load reference` or `hrh import`.",
+        )
+    return _assemble(known, axis, reported, headcount, links, population, ssl)
+
+
+@dataclass(frozen=True)
+class _Population:
+    index: dict[str, int]
+    values: np.ndarray
+    sources: set[str]
+
+
+def _population(s: Session, src: SourceIndex, axis: list[str]) -> _Population:
+    """Return total population ``[country, year]`` for 1950-2100 (NaN where unknown).
+
+    For each year the estimate beats the projection (median variant); then the newest
+    vintage wins.
+    """
+    first, last = POPULATION_YEARS
+    index = {c: i for i, c in enumerate(axis)}
+    values = np.full((len(axis), last - first + 1), np.nan)
+    rank = np.full(values.shape, -1)
+    source = np.full(values.shape, -1)
+    for r in reads.population_totals(s, axis):
+        if not first <= r.year <= last:
+            continue
+        i, y = index[r.country], r.year - first
+        score = src.ranks[r.source_id] + (1_000_000 if r.variant == "estimate" else 0)
+        if score > rank[i, y]:
+            values[i, y], rank[i, y], source[i, y] = r.value, score, r.source_id
+    used = {src.labels[int(i)] for i in np.unique(source) if i >= 0}
+    return _Population(index, values, used)
+
+
+def _requested(requested: Sequence[str] | None, known: dict[str, Country]) -> set[str] | None:
+    if not requested:
+        return None
+    codes = {c.strip().upper() for c in requested if c.strip()}
+    unknown = sorted(codes - set(known))
+    if unknown:
+        raise NotFound(f"Unknown country {unknown[0]!r}.", hint="Use ISO3 codes such as GHA.")
+    return codes
+
+
+Links = dict[tuple[str, str], dict[str, Bilateral]]
+
+
+def _corridors(s: Session, src: SourceIndex, known: set[str]) -> Links:
+    """Return (origin, destination) → cadre → the latest stock abroad (non-zero only)."""
+    out: Links = {}
+    for cadre in CADRES:
+        for b in bilaterals(s, src, cadres=[cadre]):
+            if b.origin == b.destination or b.value <= 0 or not {b.origin, b.destination} <= known:
+                continue
+            cur = out.setdefault((b.origin, b.destination), {}).get(cadre)
+            if cur is None or b.year > cur.year:
+                out[(b.origin, b.destination)][cadre] = b
+    return out
+
+
+def _axis(reported: set[str], links: Links) -> set[str]:
+    """Return the reported countries, the origins into them and every kept corridor's ends."""
+    origins = set(reported) | {o for o, d in links if d in reported}
+    return origins | {d for o, d in links if o in origins}
+
+
+def _assemble(
+    known: dict[str, Country],
+    axis: list[str],
+    reported: set[str],
+    headcount: dict[tuple[str, str], Point],
+    links: Links,
+    population: _Population,
+    ssl: dict[str, frozenset[str]],
+) -> Inputs:
+    index = {c: i for i, c in enumerate(axis)}
+    n_c, n_k = len(axis), len(CADRES)
+    hc = np.full((n_c, n_k), np.nan)
+    hc_year = np.zeros((n_c, n_k), dtype=np.intp)
+    sources: set[str] = set()
+    for (c, k), p in headcount.items():
+        if c in index:
+            hc[index[c], CADRES.index(k)] = p.value
+            hc_year[index[c], CADRES.index(k)] = p.year
+            sources.add(p.source)
+    kept = sorted((o, d) for o, d in links if o in index and d in index)
+    abroad = np.full((len(kept), n_k), np.nan)
+    abroad_year = np.zeros((len(kept), n_k), dtype=np.intp)
+    for n, key in enumerate(kept):
+        for cadre, b in links[key].items():
+            abroad[n, CADRES.index(cadre)] = b.value
+            abroad_year[n, CADRES.index(cadre)] = b.year
+            sources.add(b.source)
+    pop = population.values[[population.index[c] for c in axis]]
+    sources.update(population.sources)
+    corridors = Corridors(
+        np.array([index[o] for o, _ in kept], dtype=np.intp),
+        np.array([index[d] for _, d in kept], dtype=np.intp),
+        n_c,
+    )
+    return Inputs(
+        countries=tuple(known[c] for c in axis),
+        cadres=CADRES,
+        headcount=hc,
+        headcount_year=hc_year,
+        corridors=corridors,
+        abroad=abroad,
+        abroad_year=abroad_year,
+        population=pop,
+        population_first_year=POPULATION_YEARS[0],
+        ssl={v: m for v, m in ssl.items() if m},
+        reported=np.array([c in reported for c in axis]),
+        sources=tuple(sorted(sources)),
+    )
