@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from hrh.services.context import AppContext
-from hrh.store.tables import Base
+from hrh.store.schema import Base
 
 
 def test_migrations_match_the_tables(ctx: AppContext) -> None:

@@ -49,15 +49,16 @@ POLICY: dict[str, dict[str, str]] = {
     "tokens.own": dict.fromkeys(SIGNED_IN, "self"),
     "audit.read": {"admin": "any"},
     "account.read": dict.fromkeys(SIGNED_IN, "self"),
-    # recruitment compliance (personal data of candidates)
+    # --- compliance --- recruitment records hold personal data of candidates
     "recruitment.read": {"recruiter": "organisation"},
     "recruitment.write": {"recruiter": "organisation"},
-    # diaspora and brain circulation
+    # --- diaspora --- profiles hold personal data
     "opportunities.write": {"programme_officer": "countries"},
     "matches.read": {"programme_officer": "countries"},
     "profile.read": {"diaspora_member": "self"},
     "profile.write": {"diaspora_member": "self"},
     "consent.write": {"diaspora_member": "self"},
+    # --- library ---
 }
 
 #: What each action means, for the docs and the admin pages.
@@ -83,6 +84,9 @@ ACTIONS: dict[str, str] = {
     "profile.read": "read a diaspora profile",
     "profile.write": "edit a diaspora profile",
     "consent.write": "give or withdraw consent",
+    # --- compliance actions ---
+    # --- diaspora actions ---
+    # --- library actions ---
 }
 
 

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from hrh.store.tables import Base
+from hrh.store.schema import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,7 @@
+"""Tables of the diaspora part (declared on the shared `Base`; imported by `hrh.store.schema`)."""
+
+from __future__ import annotations
+
+from hrh.store.tables import Base
+
+__all__ = ["Base"]
