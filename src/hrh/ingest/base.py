@@ -22,6 +22,8 @@ from hrh.errors import Problem
 
 #: Stop collecting after this many problems; the report says how many more there were.
 MAX_PROBLEMS = 1000
+#: A stock observation as a plain tuple in ``StockObs`` field order.
+StockRow = tuple[str, str, int, str, str, str, str, float]
 #: Records per chunk that a streaming reader hands to its sink.
 STREAM_CHUNK = 50_000
 
@@ -34,7 +36,8 @@ class Batch:
     """Records from one source vintage."""
 
     source: SourceMeta
-    stocks: list[StockObs] = field(default_factory=list)
+    #: ``StockObs`` rows, or plain tuples in the same field order (columnar fast paths).
+    stocks: list[StockRow] = field(default_factory=list)
     population: list[PopulationObs] = field(default_factory=list)
     flows: list[FlowObs] = field(default_factory=list)
     coverage: list[CoverageObs] = field(default_factory=list)

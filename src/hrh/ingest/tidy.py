@@ -32,6 +32,7 @@ from hrh.domain.records import SourceMeta, StockObs
 from hrh.errors import HrhError, Invalid, Problem
 from hrh.ingest._excel import open_workbook
 from hrh.ingest._text import parse_number, parse_year, read_text
+from hrh.ingest._tidy_fast import read_columnar
 from hrh.ingest.base import Batch, CountryIndex, ImportResult, Sink, file_sha256
 
 COLUMNS = ("country", "cadre", "year", "sex", "age_band", "basis", "measure", "value", "source")
@@ -58,6 +59,9 @@ def read(
     """
     sha = file_sha256(path)
     vintage = options.get("vintage") or sha[:12]
+    result = ImportResult(file=path.name, format="tidy", sha256=sha, sink=sink)
+    if path.suffix.lower() == ".csv" and read_columnar(path, countries, vintage, result):
+        return result
     result = ImportResult(file=path.name, format="tidy", sha256=sha, sink=sink)
     stream = result.stream_stocks
     batches: dict[str, Batch] = {}

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hrh.domain.records import SourceMeta
+from hrh.domain.records import SourceMeta, StockObs
 from hrh.store import writes
 
 _DONE = object()
@@ -55,7 +55,12 @@ class StreamWriter(threading.Thread):
             source, records = item
             try:
                 self.inserted += writes.insert_records(
-                    self._session, self.source_id(source), records, self._file, self._tick
+                    self._session,
+                    self.source_id(source),
+                    records,
+                    self._file,
+                    self._tick,
+                    record_type=StockObs,  # streaming readers hand on stocks
                 )
             except BaseException as exc:  # re-raised by ``finish`` in the caller's thread
                 self.error = exc

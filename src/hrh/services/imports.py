@@ -11,6 +11,13 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from hrh.domain.policy import LOCAL_ADMIN, Principal, require
+from hrh.domain.records import (
+    CoverageObs,
+    FlowObs,
+    PopulationObs,
+    SafeguardEntry,
+    StockObs,
+)
 from hrh.errors import HrhError, Invalid
 from hrh.ingest.base import CountryIndex, ImportResult, file_sha256
 from hrh.ingest.formats import Format, get_format
@@ -150,14 +157,16 @@ def _write(
     with ctx.unit() as s:
         for batch in result.batches:
             source_id = writes.ensure_source(s, batch.source)
-            for records in (
-                batch.stocks,
-                batch.population,
-                batch.flows,
-                batch.coverage,
-                batch.safeguards,
+            for kind, records in (
+                (StockObs, batch.stocks),
+                (PopulationObs, batch.population),
+                (FlowObs, batch.flows),
+                (CoverageObs, batch.coverage),
+                (SafeguardEntry, batch.safeguards),
             ):
-                inserted += writes.insert_records(s, source_id, records, result.file, tick)
+                inserted += writes.insert_records(
+                    s, source_id, records, result.file, tick, record_type=kind
+                )
         summary = _finish(s, result, inserted, dry_run, principal)
         if dry_run:
             raise _DryRunRollback(summary)

@@ -69,11 +69,13 @@ def insert_records(
     records: Sequence[Any],
     file: str = "",
     progress: Callable[[int], None] | None = None,
+    record_type: type | None = None,
 ) -> int:
     """Insert records of one kind for one source; skip cells already stored.
 
-    Records are ``NamedTuple``s whose fields are the table's columns in order; they go to
-    the driver's ``executemany`` with the source id appended, ``CHUNK`` at a time.
+    Records are ``NamedTuple``s (or plain tuples of the same shape, with ``record_type``)
+    whose fields are the table's columns in order; they go to the driver's ``executemany``
+    with the source id appended, ``CHUNK`` at a time.
 
     Returns:
         The number of rows inserted (0 when everything was already there).
@@ -83,7 +85,7 @@ def insert_records(
     """
     if not records:
         return 0
-    target = _TARGETS[type(records[0])]
+    target = _TARGETS[record_type or type(records[0])]
     conn = session.connection()
     cols = (*target.columns, "source_id")
     marks = ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * len(cols))
