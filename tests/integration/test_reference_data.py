@@ -156,3 +156,10 @@ def test_sources_carry_publisher_and_licence(reference_ctx: AppContext) -> None:
     assert {"who-gho", "wb-wdi:SP.POP.TOTL", "oecd-health-wfmi", "who-ssl-2023"} <= set(by_key)
     assert all(s.licence for ss in by_key.values() for s in ss)
     assert by_key["who-gho"][0].licence == "CC BY-NC-SA 3.0 IGO"
+
+
+def test_ssl_for_one_country_matches_the_full_list(reference_ctx: AppContext) -> None:
+    full = {r.iso3: r for r in safeguards.compute_safeguard_list(reference_ctx, "2023").countries}
+    for iso3 in ("GHA", "KEN", "ZWE", "FRA"):
+        one = safeguards.compute_safeguard_list(reference_ctx, "2023", only=iso3).countries
+        assert one == [full[iso3]]

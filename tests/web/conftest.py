@@ -71,6 +71,24 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(web_app: FastAPI) -> Iterator[str]:
     """Serve the app with uvicorn on a free 127.0.0.1 port in a thread; yield its base URL."""
+    yield from serve(web_app)
+
+
+@pytest.fixture(scope="session")
+def reference_app(reference_ctx: AppContext, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The whole application over all the bundled reference data (read-only)."""
+    var = tmp_path_factory.mktemp("reference-app")
+    return create_app(Settings(var_dir=var, database_url=reference_ctx.settings.database_url))
+
+
+@pytest.fixture(scope="session")
+def reference_server(reference_app: FastAPI) -> Iterator[str]:
+    """Serve the reference application on 127.0.0.1; yield its base URL."""
+    yield from serve(reference_app)
+
+
+def serve(web_app: FastAPI) -> Iterator[str]:
+    """Run ``web_app`` with uvicorn on a free 127.0.0.1 port in a thread; yield its base URL."""
     port = _free_port()
     config = uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)

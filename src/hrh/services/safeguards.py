@@ -10,20 +10,30 @@ from hrh.services.context import AppContext
 from hrh.store import reads
 
 
-def compute_safeguard_list(ctx: AppContext, version: str = "2023") -> SafeguardList:
-    """Evaluate SSL eligibility of every WHO Member State for edition ``version``."""
+def compute_safeguard_list(
+    ctx: AppContext, version: str = "2023", only: str | None = None
+) -> SafeguardList:
+    """Evaluate SSL eligibility of every WHO Member State for edition ``version``.
+
+    ``only`` (an ISO3 code) evaluates that one country (the summary then counts it alone).
+    """
     criteria = load_criteria(version)
+    wanted = [only.upper()] if only else None
     with ctx.unit() as s:
-        countries = [c for c in reads.load_countries(s) if c.who_member]
+        countries = [
+            c
+            for c in reads.load_countries(s)
+            if c.who_member and (wanted is None or c.iso3 in wanted)
+        ]
         src = SourceIndex.load(s)
         stocks = stock_series(
             s,
             src,
-            countries=None,
+            countries=wanted,
             cadres=("medical_doctors", "nursing_midwifery"),
             measures=("per_10k",),
         )
-        uhc = coverage_series(s, src, None)
+        uhc = coverage_series(s, src, wanted)
         published = reads.safeguard_rows(s, version)
     official = {r.country: r.grade for r in published} if published else None
     empty = Series.empty()

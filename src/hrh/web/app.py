@@ -2,26 +2,67 @@
 
 from __future__ import annotations
 
+import inspect
+
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrh.services.context import AppContext
 from hrh.services.keys import session_key
-from hrh.web.auth import CSRF_MESSAGE, CsrfRejected, WebAuth
+from hrh.web.auth import CSRF_MESSAGE, CSRF_TITLE, CsrfRejected, WebAuth, request_language
+from hrh.web.i18n import load_catalogs
+from hrh.web.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
 from hrh.web.login import make_login_router
+from hrh.web.pages import NO_SUCH_PAGE, NOT_FOUND_TITLE, make_pages_router
 from hrh.web.session import Signer
 from hrh.web.views import make_router
 
 
 def make_templates() -> Jinja2Templates:
-    """Build the Jinja2 environment over the package's templates (HTML autoescaped)."""
+    """Build the Jinja2 environment over the package's templates (HTML autoescaped).
+
+    ``_()``, ``gettext()`` and ``ngettext()`` translate into the request's language (new-style
+    gettext: ``_("%(n)s countries", n=3)``; a literal percent sign is written ``%%``).
+    """
     env = Environment(
         loader=PackageLoader("hrh.web", "templates"),
         autoescape=select_autoescape(["html", "svg"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    catalogs = load_catalogs()
+
+    @pass_context
+    def translate(context: Context, message: str) -> str:
+        return catalogs[request_language(context["request"])].gettext(message)
+
+    @pass_context
+    def translate_plural(context: Context, singular: str, plural: str, n: int) -> str:
+        return catalogs[request_language(context["request"])].ngettext(singular, plural, n)
+
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translate, translate_plural, newstyle=True
+    )
+
+    @pass_context
+    def cname(context: Context, iso3: str, stored: str = "") -> str:
+        """A country's name in the page's language (``names`` in the context: ISO3 → ISO2, name)."""
+        names = context.get("names") or {}
+        iso2, name = names.get(iso3, ("", stored or iso3))
+        return country_name(request_language(context["request"]), iso2, stored or name)
+
+    env.globals.update(
+        {
+            "cname": cname,
+            "region_names": WHO_REGION_NAMES,
+            "cadre_names": CADRES,
+            "series_names": SERIES_NAMES,
+        }
     )
     return Jinja2Templates(env=env)
 
@@ -39,10 +80,27 @@ def install_web(app: FastAPI, ctx: AppContext) -> None:
     auth = make_auth(ctx)
 
     async def csrf_rejected(request: Request, _: Exception) -> Response:
-        context = {"title": "Form not accepted", "message": CSRF_MESSAGE}
+        context = {"title": CSRF_TITLE, "message": CSRF_MESSAGE}
         return auth.render(request, "error.html", context, status_code=403)
 
     app.add_exception_handler(CsrfRejected, csrf_rejected)
+    api_http_error = app.exception_handlers.get(StarletteHTTPException)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        """A 404 page in the reader's language for the pages; the API keeps its JSON envelope."""
+        path = request.url.path
+        is_page = not path.startswith(("/api/", "/static/"))
+        if is_page and isinstance(exc, StarletteHTTPException) and exc.status_code == 404:
+            auth.load(request)
+            context = {"title": NOT_FOUND_TITLE, "message": NO_SUCH_PAGE}
+            return auth.render(request, "error.html", context, status_code=404)
+        if api_http_error is None:  # pragma: no cover - the API always installs one
+            raise exc
+        response = api_http_error(request, exc)
+        return await response if inspect.isawaitable(response) else response
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.mount("/static", StaticFiles(packages=[("hrh.web", "static")]), name="static")
     app.include_router(make_login_router(auth))
     app.include_router(make_router(auth))
+    app.include_router(make_pages_router(auth))

@@ -30,6 +30,14 @@ from hrh.domain.policy import ANONYMOUS, Principal
 from hrh.services import audit
 from hrh.services.accounts import principal_for_user
 from hrh.services.context import AppContext
+from hrh.web.i18n import (
+    LANG_COOKIE,
+    LANG_COOKIE_MAX_AGE_S,
+    N_,
+    Formatter,
+    choose_language,
+    language_links,
+)
 from hrh.web.session import (
     CSRF_COOKIE,
     CSRF_COOKIE_MAX_AGE_S,
@@ -40,7 +48,8 @@ from hrh.web.session import (
     new_secret,
 )
 
-CSRF_MESSAGE = "The form expired or came from another site; reload and try again."
+CSRF_MESSAGE = N_("The form expired or came from another site; reload and try again.")
+CSRF_TITLE = N_("Form not accepted")
 
 
 class CsrfRejected(Exception):
@@ -93,6 +102,11 @@ class WebAuth:
         state.csrf_secret = None
         state.csrf_cookie_due = False
         state.drop_session = False
+        state.lang, state.lang_cookie_due = choose_language(
+            request.query_params.get("lang"),
+            request.cookies.get(LANG_COOKIE),
+            request.headers.get("accept-language"),
+        )
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:
             session = self.signer.read_session(raw, now=now)
@@ -137,9 +151,8 @@ class WebAuth:
         status_code: int = 200,
     ) -> Response:
         """Render a template; set or clear the cookies the page needs."""
-        response = self.templates.TemplateResponse(
-            request, name, dict(context or {}), status_code=status_code
-        )
+        values = {"lang": request_language(request), **(context or {})}
+        response = self.templates.TemplateResponse(request, name, values, status_code=status_code)
         self.finish(request, response)
         return response
 
@@ -151,6 +164,16 @@ class WebAuth:
             self._set(response, CSRF_COOKIE, value, CSRF_COOKIE_MAX_AGE_S)
         if getattr(state, "drop_session", False):
             self._delete(response, SESSION_COOKIE)
+        if getattr(state, "lang_cookie_due", False):
+            response.set_cookie(
+                LANG_COOKIE,
+                state.lang,
+                max_age=LANG_COOKIE_MAX_AGE_S,
+                path="/",
+                secure=self.secure_cookies,
+                httponly=True,
+                samesite="lax",
+            )
 
     def start_session(self, response: Response, user_id: int) -> None:
         """Set a new session cookie (with a fresh CSRF secret); drop the pre-session one."""
@@ -197,7 +220,23 @@ class WebAuth:
             principal = getattr(context["request"].state, "principal", ANONYMOUS)
             return principal if signed_in(principal) else None
 
-        return {"csrf_field": csrf_field, "viewer": viewer}
+        @pass_context
+        def fmt(context: Context) -> Formatter:
+            """Return the number and date formatter of the page's language."""
+            return Formatter(request_language(context["request"]))
+
+        @pass_context
+        def languages(context: Context) -> list[tuple[str, str, str]]:
+            """Return ``(lang, name, URL)`` of this page in each interface language."""
+            request = context["request"]
+            return language_links(request.url.path, dict(request.query_params))
+
+        return {"csrf_field": csrf_field, "viewer": viewer, "fmt": fmt, "languages": languages}
+
+
+def request_language(request: Request) -> str:
+    """Return the interface language chosen for this request (English before it is known)."""
+    return str(getattr(request.state, "lang", "en"))
 
 
 def record_logout(ctx: AppContext, principal: Principal) -> None:

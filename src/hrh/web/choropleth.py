@@ -7,7 +7,7 @@ returns what the template draws, so it is tested without a database or a browser
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from hrh.domain.codes import WHO_REGIONS
 from hrh.domain.records import StoredSource
@@ -109,6 +109,8 @@ class MapShape:
     fill: str
     title: str
     href: str | None
+    #: The value behind the tooltip, for the template to write it in the reader's language.
+    value: MapValue | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ class TableRow:
     year: str
     source: str
     has_value: bool
+    #: The raw region code and value, for the template to name and format them per locale.
+    region_code: str = field(default="", compare=False)
+    number: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -223,7 +228,7 @@ def _shape(m49: str | None, name: str, path: str, value: MapValue | None, unit: 
     bin_ = classify(value.value)
     fill = bin_.colour if bin_ else NO_DATA_COLOUR
     href = f"/countries/{value.iso3}"
-    return MapShape(value.iso3, value.name, path, fill, tooltip(value, unit), href)
+    return MapShape(value.iso3, value.name, path, fill, tooltip(value, unit), href, value)
 
 
 def _row(value: MapValue) -> TableRow:
@@ -235,6 +240,8 @@ def _row(value: MapValue) -> TableRow:
         year="" if value.year is None else str(value.year),
         source=value.source,
         has_value=value.value is not None,
+        region_code=value.who_region,
+        number=value.value,
     )
 
 

@@ -10,14 +10,17 @@ from fastapi.responses import RedirectResponse
 from hrh.errors import Unauthorized
 from hrh.services.accounts import LOCKOUT, login
 from hrh.web.auth import WebAuth, record_logout, safe_next, signed_in
+from hrh.web.i18n import N_
 
 #: One message for every failure (unknown user, wrong password, locked, disabled), so the
 #: page never tells whether a username exists.
-LOGIN_FAILED = (
+LOGIN_FAILED_MSGID = N_(
     "Wrong username or password, or too many failed attempts: after 5 in a row the account "
-    f"is locked for {int(LOCKOUT.total_seconds() // 60)} minutes. Try again later or ask an "
-    "administrator."
+    "is locked for %(minutes)d minutes. Try again later or ask an administrator."
 )
+LOCKOUT_MINUTES = int(LOCKOUT.total_seconds() // 60)
+#: The message in English, as the page shows it.
+LOGIN_FAILED = LOGIN_FAILED_MSGID % {"minutes": LOCKOUT_MINUTES}
 
 
 def make_login_router(auth: WebAuth) -> APIRouter:
@@ -44,7 +47,12 @@ def make_login_router(auth: WebAuth) -> APIRouter:
         try:
             principal = login(auth.ctx, username, password)
         except Unauthorized:
-            context = {"next": target, "username": username, "error": LOGIN_FAILED}
+            context = {
+                "next": target,
+                "username": username,
+                "error": LOGIN_FAILED_MSGID,
+                "lockout_minutes": LOCKOUT_MINUTES,
+            }
             return auth.render(request, "login.html", context, status_code=401)
         if principal.user_id is None:  # pragma: no cover - login always names a user
             raise Unauthorized(LOGIN_FAILED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from hrh.services.observatory import density_map, list_sources
+from hrh.services.observatory import density_map, list_countries, list_sources
 from hrh.web.auth import WebAuth
 from hrh.web.choropleth import NO_DATA_COLOUR, build_map_page
 from hrh.web.geo import world_shapes
@@ -22,7 +22,8 @@ def make_router(auth: WebAuth) -> APIRouter:
         """The world map of doctors, nurses and midwives per 10,000 population."""
         sources = {s.label: s for s in list_sources(auth.ctx)}
         page = build_map_page(density_map(auth.ctx), world_shapes(), sources)
-        context = {"page": page, "no_data_colour": NO_DATA_COLOUR}
+        names = {c.iso3: (c.iso2, c.name) for c in list_countries(auth.ctx)}
+        context = {"page": page, "no_data_colour": NO_DATA_COLOUR, "names": names}
         return auth.render(request, "map.html", context)
 
     @router.get("/api/v1/docs", name="api_docs")

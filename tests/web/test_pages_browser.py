@@ -1,0 +1,168 @@
+"""The observatory's pages in a real Chromium, over the bundled reference data.
+
+Map → country profile → SSL → sources, then the same in French; keyboard focus, 360 and
+1440 px without horizontal scroll, no console error, no Content-Security-Policy violation,
+every request to 127.0.0.1, and axe-core (vendored) with no serious or critical violation.
+Screenshots of each page at both widths go to ``/tmp/hrh-pages/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path("/tmp/hrh-pages")
+AXE = "/static/vendor/axe/axe.min.js"
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+});
+"""
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+@dataclass
+class Watch:
+    """What the page did: every request, and anything that went wrong."""
+
+    page: Page
+    base: str
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" or "Content Security Policy" in message.text:
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def check_page(self, name: str) -> None:
+        """Check the page now shown: CSP, scrolling at both widths, axe; save screenshots."""
+        assert self.page.evaluate("window.__cspViolations || []") == [], name
+        SCREENSHOTS.mkdir(exist_ok=True)
+        for width, height in ((1440, 900), (360, 740)):
+            self.page.set_viewport_size({"width": width, "height": height})
+            scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= width + 1, f"{name}: horizontal scroll at {width} px"
+            self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        self.page.set_viewport_size({"width": 1440, "height": 900})
+        self.page.add_script_tag(url=f"{self.base}{AXE}")
+        violations = self.page.evaluate(AXE_RUN)
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"{name}: {serious}"
+
+    def check_requests(self) -> None:
+        """Assert every request stayed on 127.0.0.1 and nothing went wrong."""
+        assert self.requests
+        outside = [url for url in self.requests if urlsplit(url).hostname != "127.0.0.1"]
+        assert outside == []
+        assert self.problems == []
+
+
+@pytest.fixture
+def watch(browser: Browser, reference_server: str) -> Iterator[Watch]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    w = Watch(page, reference_server)
+    page.add_init_script(CSP_LISTENER)
+    page.on("request", lambda request: w.requests.append(request.url))
+    page.on("console", w.on_console)
+    page.on("pageerror", lambda error: w.problems.append(f"page error: {error}"))
+    page.on("response", w.on_response)
+    page.on("requestfailed", lambda request: w.problems.append(f"failed: {request.url}"))
+    try:
+        yield w
+    finally:
+        context.close()
+
+
+def test_map_profile_ssl_sources_in_english(watch: Watch) -> None:
+    page, base = watch.page, watch.base
+    page.goto(f"{base}/", wait_until="networkidle")
+    watch.check_page("map")
+    page.locator('path[data-iso3="GHA"]').click()
+    expect(page).to_have_url(f"{base}/countries/GHA")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ghana")
+    expect(page.locator('tr[data-indicator="dnm_density_per_10k"] td').first).to_have_text("37.9")
+    expect(page.get_by_role("img", name="Health workers per 10,000 population over time, Ghana"))
+    watch.check_page("country-GHA")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Safeguards list").click()
+    expect(page).to_have_url(f"{base}/ssl")
+    page.get_by_label("WHO region").select_option("AFR")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(f"{base}/ssl?region=AFR")
+    expect(page.locator('tr[data-iso3="GHA"]')).to_be_visible()
+    expect(page.locator('tr[data-iso3="DEU"]')).to_have_count(0)
+    watch.check_page("ssl")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sources").click()
+    expect(page).to_have_url(f"{base}/sources")
+    expect(page.locator('tr[data-key="who-gho"]').first).to_contain_text(
+        "World Health Organization"
+    )
+    watch.check_page("sources")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Corridors").click()
+    expect(page).to_have_url(f"{base}/corridors")
+    watch.check_page("corridors")
+    watch.check_requests()
+
+
+def test_switch_to_french_and_keep_it(watch: Watch) -> None:
+    page, base = watch.page, watch.base
+    page.goto(f"{base}/countries/GHA", wait_until="networkidle")
+    page.get_by_role("link", name="Français").click()
+    expect(page).to_have_url(f"{base}/countries/GHA?lang=fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", name="Indicateurs clés")).to_be_visible()
+    expect(page.locator('tr[data-indicator="dnm_density_per_10k"] td').first).to_have_text("37,9")
+    watch.check_page("country-GHA-fr")
+    # the choice is kept (cookie) on the next page, reached through the French navigation
+    page.get_by_role("link", name="Liste de sauvegarde").click()
+    expect(page).to_have_url(f"{base}/ssl")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Liste d'appui et de sauvegarde de l'OMS 2023"
+    )
+    expect(page.locator('tr[data-iso3="DEU"] th')).to_have_text("Allemagne")
+    watch.check_page("ssl-fr")
+    page.get_by_role("link", name="Carte du monde").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Médecins, personnel infirmier et sages-femmes pour 10 000 habitants"
+    )
+    watch.check_page("map-fr")
+    watch.check_requests()
+
+
+def test_links_are_reachable_with_the_keyboard(watch: Watch) -> None:
+    page, base = watch.page, watch.base
+    page.goto(f"{base}/countries/GHA", wait_until="networkidle")
+    reached: list[str] = []
+    for _ in range(14):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.getAttribute('href') || ''"))
+    assert reached[0] == "#main"  # the skip link comes first
+    for href in ("/", "/ssl", "/corridors", "/sources", "/countries/GHA?lang=fr"):
+        assert href in reached, reached
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # focus is visible
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    watch.check_requests()
