@@ -27,6 +27,7 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/hrh db upgrade
 	$(BIN)/hrh load reference
+	$(BIN)/hrh library load
 	$(BIN)/hrh serve
 
 serve: install

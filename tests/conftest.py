@@ -25,6 +25,14 @@ PG_URL = os.environ.get("HRH_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 _DATA_TABLES = (
+    "library_entry_countries",
+    "library_entries",
+    "compliance_findings",
+    "recruitment_records",
+    "diaspora_consents",
+    "diaspora_profiles",
+    "diaspora_opportunities",
+    "diaspora_erased_tallies",
     "workforce_stocks",
     "populations",
     "migration_flows",

@@ -15,12 +15,18 @@ from hrh.services import accounts
 from hrh.services.context import AppContext
 
 PATH_VALUES = {
+    "profile_id": "dp-none",
+    "opportunity_id": "op-none",
+    "purpose": "matching",
     "iso3": "GHA",
     "code": "GHA",
     "version": "2023",
     "fmt": "tidy",
     "username": "nobody-here",
     "token_id": "999999",
+    "organisation": "acme",  # compliance
+    "record_id": "R1",
+    "by": "agency",
 }
 QUERY = {"/api/v1/series": {"country": "GHA", "cadre": "221"}}
 CSV = b"country,cadre,year,measure,value,source\nGHA,221,2020,per_10k,1.7,Test\n"

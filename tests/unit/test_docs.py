@@ -25,3 +25,11 @@ def test_every_import_format_is_documented() -> None:
 
 def test_cli_reference_is_up_to_date() -> None:
     assert (DOCS / "cli.md").read_text() == render(), "run `make docs` to regenerate docs/cli.md"
+
+
+def test_every_policy_action_is_documented() -> None:
+    from hrh.domain.policy import ACTIONS, POLICY
+
+    text = (DOCS / "security.md").read_text()
+    assert set(POLICY) == set(ACTIONS)
+    assert [a for a in POLICY if f"`{a}`" not in text] == []

@@ -14,6 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hrh import __version__
 from hrh.api.deps import route_action
 from hrh.api.routes import accounts, data, economics, imports, observatory
+from hrh.api.routes import compliance as compliance_routes
+from hrh.api.routes import diaspora as diaspora_routes
+from hrh.api.routes import library as library_routes
 from hrh.api.schemas import ErrorPublic, ProblemPublic
 from hrh.domain.policy import ACTIONS, POLICY
 from hrh.errors import HrhError, Invalid
@@ -86,7 +89,16 @@ def create_api(ctx: AppContext) -> FastAPI:
 
 
 PREFIX = "/api/v1"
-ROUTERS = (observatory.router, data.router, imports.router, accounts.router, economics.router)
+ROUTERS = (
+    observatory.router,
+    data.router,
+    imports.router,
+    accounts.router,
+    economics.router,
+    compliance_routes.router,
+    diaspora_routes.router,
+    library_routes.router,
+)
 
 
 def route_actions() -> dict[tuple[str, str], str | None]:

@@ -6,8 +6,11 @@ import typer
 
 from hrh import __version__
 from hrh.cli import admin as admin_cmds
+from hrh.cli import compliance as compliance_cmds
 from hrh.cli import data as data_cmds
+from hrh.cli import diaspora as diaspora_cmds
 from hrh.cli import economics as economics_cmds
+from hrh.cli import library as library_cmds
 from hrh.cli import observe as observe_cmds
 from hrh.cli import projection as projection_cmds
 from hrh.cli import server as server_cmds
@@ -43,8 +46,11 @@ data_cmds.register(app)
 observe_cmds.register(app)
 server_cmds.register(app)
 admin_cmds.register(app)
+diaspora_cmds.register(app)
 economics_cmds.register(app)
+library_cmds.register(app)
 projection_cmds.register(app)
+compliance_cmds.register(app)
 
 
 def main() -> None:

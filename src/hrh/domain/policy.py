@@ -50,15 +50,22 @@ POLICY: dict[str, dict[str, str]] = {
     "audit.read": {"admin": "any"},
     "account.read": dict.fromkeys(SIGNED_IN, "self"),
     # --- compliance --- recruitment records hold personal data of candidates
-    "recruitment.read": {"recruiter": "organisation"},
-    "recruitment.write": {"recruiter": "organisation"},
+    # recruiters: their own organisation's records only; analysts (regulators) and admins: all
+    "recruitment.read": {"recruiter": "organisation", "analyst": "any", "admin": "any"},
+    "recruitment.write": {"recruiter": "organisation", "analyst": "any", "admin": "any"},
     # --- diaspora --- profiles hold personal data
-    "opportunities.write": {"programme_officer": "countries"},
-    "matches.read": {"programme_officer": "countries"},
+    "opportunities.write": {"programme_officer": "countries", "admin": "any"},
+    "opportunities.read": {"programme_officer": "countries", "admin": "any"},
+    "matches.read": {"programme_officer": "countries", "admin": "any"},
+    "profiles.import": {"admin": "any"},
+    "privacy.manage": {"admin": "any"},
     "profile.read": {"diaspora_member": "self"},
     "profile.write": {"diaspora_member": "self"},
     "consent.write": {"diaspora_member": "self"},
     # --- library ---
+    # reads of published entries use aggregates.read; drafts: their author and admins only
+    "library.submit": {"analyst": "any", "admin": "any"},
+    "library.publish": {"admin": "any"},
 }
 
 #: What each action means, for the docs and the admin pages.
@@ -86,7 +93,12 @@ ACTIONS: dict[str, str] = {
     "consent.write": "give or withdraw consent",
     # --- compliance actions ---
     # --- diaspora actions ---
+    "opportunities.read": "list opportunities",
+    "profiles.import": "import diaspora profiles from a file",
+    "privacy.manage": "export or erase anyone's personal data",
     # --- library actions ---
+    "library.submit": "submit practice library entries as drafts",
+    "library.publish": "publish practice library drafts and load the seed entries",
 }
 
 

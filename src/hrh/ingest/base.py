@@ -16,7 +16,6 @@ from hrh.domain.records import (
     PopulationObs,
     SafeguardEntry,
     SourceMeta,
-    StockObs,
 )
 from hrh.errors import Problem
 

@@ -46,7 +46,7 @@ from hrh.ingest._text import (
     read_text,
     scale,
 )
-from hrh.ingest.base import Batch, CountryIndex, ImportResult, file_sha256
+from hrh.ingest.base import Batch, CountryIndex, ImportResult, StockRow, file_sha256
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ LEGACY = _Cols("COU", "VAR", "CO2", "YEA", "Value")
 class _Run:
     result: ImportResult
     countries: CountryIndex
-    stocks: list[StockObs]
+    stocks: list[StockRow]
     flows: list[FlowObs]
 
 

@@ -33,7 +33,7 @@ from hrh.ingest._text import (
     parse_year,
     read_text,
 )
-from hrh.ingest.base import Batch, CountryIndex, ImportResult, file_sha256
+from hrh.ingest.base import Batch, CountryIndex, ImportResult, StockRow, file_sha256
 
 #: GHO indicator code → (cadre id, measure). Densities are per 10,000 already.
 INDICATORS: dict[str, tuple[str, str]] = {
@@ -79,7 +79,7 @@ def read(path: Path, countries: CountryIndex, options: Mapping[str, str]) -> Imp
     header, rows = iter_rows(text, path.name, header_at)
     _check_value_columns(header, path.name, header_at + 1)
     names = canonical_names(header, COLUMNS)
-    stocks: list[StockObs] = []
+    stocks: list[StockRow] = []
     latest = ""
     for line, raw in rows:
         if isinstance(raw, Problem):

@@ -1,0 +1,262 @@
+"""Ethical-recruitment compliance over the API: upload, findings, records, scorecards.
+
+Recruiters see only their organisation's records and findings (another organisation's record
+is "not found"); analysts and admins see all. Agreements and rules are public reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, UploadFile
+from pydantic import BaseModel, ConfigDict
+
+from hrh.api.deps import CtxDep, PrincipalDep, allow
+from hrh.domain.recruitment import Finding
+from hrh.errors import Invalid
+from hrh.services import compliance as svc
+
+router = APIRouter(prefix="/compliance", tags=["compliance"])
+_CHUNK = 1 << 20
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class FindingPublic(_Out):
+    """A rule's finding about one record, explained, with its evidence."""
+
+    record_id: str
+    organisation: str
+    rule_id: str
+    severity: str
+    explanation: str
+    source: str
+    evidence: dict[str, str]
+
+
+class FindingsPublic(BaseModel):
+    """A page of findings and the total that match the filters."""
+
+    data: list[FindingPublic]
+    count: int
+
+
+class SummaryPublic(_Out):
+    """Counts of a check (``info`` notes apart)."""
+
+    records: int
+    flagged_records: int
+    findings: int
+    by_rule: dict[str, int]
+    by_severity: dict[str, int]
+    notes: int
+
+
+class RecordsImportPublic(BaseModel):
+    """What an upload did (or, on a dry run, would do), with its findings."""
+
+    file: str
+    records: int
+    replaced: int
+    findings: int
+    dry_run: bool
+    summary: SummaryPublic
+    data: list[FindingPublic]
+    warnings: list[str]
+
+
+class RecordPublic(BaseModel):
+    """One recruitment record (no personal names are stored) and its findings."""
+
+    record: dict[str, Any]
+    findings: list[FindingPublic]
+
+
+class ScoreRowPublic(_Out):
+    """Records, records with findings, findings, rate and the yearly rate for one group."""
+
+    group: str
+    records: int
+    flagged_records: int
+    findings: int
+    rate: float
+    trend: dict[int, float]
+
+
+class ScorecardPublic(BaseModel):
+    """A scorecard: one row per group."""
+
+    by: str
+    data: list[ScoreRowPublic]
+    count: int
+
+
+class AgreementPublic(BaseModel):
+    """A government-to-government agreement or MoU."""
+
+    agreement_id: str
+    origin: str
+    destination: str
+    cadres: list[str]
+    valid_from: date
+    valid_to: date | None
+    kind: str
+    source: str
+    routes: list[str]
+
+
+class AgreementsPublic(BaseModel):
+    """The agreements registry."""
+
+    data: list[AgreementPublic]
+    count: int
+
+
+class RulePublic(BaseModel):
+    """A compliance rule as declared."""
+
+    id: str
+    label: str
+    code: str
+    severity: str
+    valid_from: date
+    valid_to: date | None
+
+
+def _finding(f: Finding) -> FindingPublic:
+    return FindingPublic.model_validate({**asdict(f), "evidence": dict(f.evidence)})
+
+
+@router.post(
+    "/records",
+    response_model=RecordsImportPublic,
+    dependencies=[allow("recruitment.write")],
+)
+def post_records(
+    file: UploadFile,
+    ctx: CtxDep,
+    principal: PrincipalDep,
+    dry_run: Annotated[
+        bool, Query(description="Check and return findings; store nothing.")
+    ] = False,
+) -> RecordsImportPublic:
+    """Upload records (CSV template); all rows or none; bad rows come back as located errors."""
+    name = Path(file.filename or "records.csv").name
+    if Path(name).suffix.lower() not in (".csv", ".txt"):
+        raise Invalid("Only .csv files are accepted.", hint="Save the sheet as CSV UTF-8.")
+    limit = ctx.settings.max_upload_mb * 1024 * 1024
+    data = bytearray()
+    while chunk := file.file.read(_CHUNK):
+        data += chunk
+        if len(data) > limit:
+            raise Invalid(f"The upload is larger than {ctx.settings.max_upload_mb} MB.")
+    try:
+        text = bytes(data).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(f"{name} is not UTF-8 text.", hint="Save it as 'CSV UTF-8'.") from None
+    if not text.strip():
+        raise Invalid(f"{name} is empty.")
+    res = svc.import_text(ctx, principal, text, name, dry_run=dry_run)
+    return RecordsImportPublic(
+        file=res.file,
+        records=res.records,
+        replaced=res.replaced,
+        findings=res.findings,
+        dry_run=res.dry_run,
+        summary=SummaryPublic.model_validate(res.summary),
+        data=[_finding(f) for f in res.findings_list],
+        warnings=res.warnings,
+    )
+
+
+@router.get("/findings", response_model=FindingsPublic, dependencies=[allow("recruitment.read")])
+def get_findings(
+    ctx: CtxDep,
+    principal: PrincipalDep,
+    organisation: Annotated[str | None, Query(max_length=120)] = None,
+    rule: Annotated[str | None, Query(max_length=60)] = None,
+    severity: Annotated[Literal["high", "medium", "info"] | None, Query()] = None,
+    destination: Annotated[str | None, Query(max_length=3)] = None,
+    source: Annotated[str | None, Query(max_length=3, description="Residence country.")] = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> FindingsPublic:
+    """Findings the caller may read, filtered (``info`` notes only when asked by severity)."""
+    flt = svc.FindingFilter(
+        organisation,
+        rule,
+        severity,
+        destination.upper() if destination else None,
+        source.upper() if source else None,
+        since,
+        until,
+    )
+    page = svc.list_findings(ctx, principal, flt, limit=limit, offset=offset)
+    return FindingsPublic(data=[_finding(f) for f in page.data], count=page.count)
+
+
+@router.get(
+    "/records/{organisation}/{record_id}",
+    response_model=RecordPublic,
+    dependencies=[allow("recruitment.read")],
+)
+def get_record(
+    organisation: str, record_id: str, ctx: CtxDep, principal: PrincipalDep
+) -> RecordPublic:
+    """One record with its findings and their evidence (404 for another organisation's)."""
+    view = svc.get_record(ctx, principal, organisation, record_id)
+    rec = asdict(view.record)
+    rec["extra"] = dict(view.record.extra)
+    for key in ("recruitment_date", "contract_start"):
+        rec[key] = rec[key].isoformat() if rec[key] else None
+    return RecordPublic(record=rec, findings=[_finding(f) for f in view.findings])
+
+
+@router.get(
+    "/scorecards/{by}", response_model=ScorecardPublic, dependencies=[allow("recruitment.read")]
+)
+def get_scorecard(
+    by: Literal["agency", "employer", "source", "destination"],
+    ctx: CtxDep,
+    principal: PrincipalDep,
+) -> ScorecardPublic:
+    """Per agency, employer, source (residence) country or destination."""
+    rows = svc.scorecard(ctx, principal, by)
+    return ScorecardPublic(
+        by=by, data=[ScoreRowPublic.model_validate(r) for r in rows], count=len(rows)
+    )
+
+
+@router.get("/agreements", response_model=AgreementsPublic, dependencies=[allow("reference.read")])
+def get_agreements(ctx: CtxDep) -> AgreementsPublic:
+    """The government-to-government agreements the rules use."""
+    data = [
+        AgreementPublic.model_validate(
+            {**asdict(a), "cadres": sorted(a.cadres), "routes": sorted(a.routes)}
+        )
+        for a in svc.list_agreements(ctx)
+    ]
+    return AgreementsPublic(data=data, count=len(data))
+
+
+@router.get("/rules", response_model=list[RulePublic], dependencies=[allow("reference.read")])
+def get_rules() -> list[RulePublic]:
+    """The rules, declared once in ``hrh.compliance.rules``."""
+    return [
+        RulePublic(
+            id=r.id,
+            label=r.label,
+            code=r.code,
+            severity=r.severity,
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+        )
+        for r in svc.list_rules()
+    ]

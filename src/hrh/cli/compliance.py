@@ -1,0 +1,165 @@
+"""``hrh compliance``: check, import, findings and scorecards of international recruitment."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from hrh.cli._output import (
+    FormatOption,
+    OutputFormat,
+    emit,
+    err_console,
+    handle_errors,
+    to_plain,
+)
+from hrh.cli.data import app_context
+from hrh.domain.policy import LOCAL_ADMIN
+from hrh.domain.recruitment import Finding
+from hrh.errors import Invalid
+from hrh.services import compliance as svc
+
+app = typer.Typer(
+    help="Ethical international recruitment: codes of practice checked on records.",
+    no_args_is_help=True,
+)
+_COLUMNS = ["organisation", "record_id", "rule_id", "severity", "explanation"]
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"{option} must be a date YYYY-MM-DD, not {text!r}.") from None
+
+
+def _rows(findings: list[Finding]) -> list[dict[str, object]]:
+    return [to_plain(asdict(f)) for f in findings]
+
+
+@app.command("check")
+@handle_errors
+def check(
+    file: Path = typer.Argument(..., help="Recruitment records CSV (the documented template)."),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Read the lists and codes in force on this date (YYYY-MM-DD) "
+        "instead of each record's recruitment date.",
+    ),
+    agreements: Path | None = typer.Option(
+        None, "--agreements", help="More agreements (CSV template), added to the bundled ones."
+    ),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Check a file against the codes of practice; store nothing."""
+    with app_context() as ctx:
+        report = svc.check_file(ctx, file, as_of=_day(as_of, "--as-of"), agreements=agreements)
+    for w in report.warnings:
+        err_console.print(f"[yellow]Warning:[/yellow] {w}", highlight=False)
+    rows = _rows(report.findings)
+    emit(
+        rows,
+        output,
+        title=f"{file.name}: {report.summary.findings} finding(s) in "
+        f"{report.summary.records} record(s)",
+        document={
+            "findings": rows,
+            "summary": to_plain(asdict(report.summary)),
+            "warnings": report.warnings,
+        },
+        columns=_COLUMNS,
+    )
+
+
+@app.command("import")
+@handle_errors
+def import_cmd(
+    file: Path = typer.Argument(..., help="Recruitment records CSV (the documented template)."),
+    org: str | None = typer.Option(
+        None, "--org", help="Require every row to belong to this organisation."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count; store nothing."),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Store records and their findings (all rows or none; same ids replace earlier ones)."""
+    with app_context() as ctx:
+        res = svc.import_file(ctx, LOCAL_ADMIN, file, organisation=org, dry_run=dry_run)
+    for w in res.warnings:
+        err_console.print(f"[yellow]Warning:[/yellow] {w}", highlight=False)
+    row = {
+        "file": res.file,
+        "records": res.records,
+        "replaced": res.replaced,
+        "findings": res.findings,
+        "dry_run": res.dry_run,
+    }
+    emit([row], output, title="Recruitment import", document=row)
+
+
+@app.command("findings")
+@handle_errors
+def findings_cmd(
+    org: str | None = typer.Option(None, "--org", help="Only this organisation."),
+    rule: str | None = typer.Option(None, "--rule", help="Only this rule id."),
+    severity: str | None = typer.Option(None, "--severity", help="high, medium or info."),
+    limit: int = typer.Option(1000, "--limit", min=1, max=100_000, help="At most this many."),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """List stored findings."""
+    flt = svc.FindingFilter(organisation=org, rule_id=rule, severity=severity)
+    with app_context() as ctx:
+        page = svc.list_findings(ctx, LOCAL_ADMIN, flt, limit=limit)
+    rows = _rows(page.data)
+    emit(
+        rows,
+        output,
+        title=f"{page.count} finding(s)",
+        document={"data": rows, "count": page.count},
+        columns=_COLUMNS,
+    )
+
+
+@app.command("scorecard")
+@handle_errors
+def scorecard_cmd(
+    by: str = typer.Option(..., "--by", help="agency, employer, source or destination."),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Records, records with findings, findings, rate and yearly trend per group."""
+    with app_context() as ctx:
+        rows = [to_plain(r) for r in svc.scorecard(ctx, LOCAL_ADMIN, by)]
+    emit(
+        rows,
+        output,
+        title=f"Scorecard by {by}",
+        columns=["group", "records", "flagged_records", "findings", "rate", "trend"],
+    )
+
+
+@app.command("agreements")
+@handle_errors
+def agreements_cmd(output: OutputFormat = FormatOption) -> None:
+    """List the bundled government-to-government agreements."""
+    with app_context() as ctx:
+        rows = [
+            {
+                **to_plain(asdict(a)),
+                "cadres": sorted(a.cadres),
+                "routes": sorted(a.routes),
+                "valid_from": a.valid_from.isoformat(),
+                "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+            }
+            for a in svc.list_agreements(ctx)
+        ]
+    emit(rows, output, title="Agreements")
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``compliance`` commands to the root app."""
+    root.add_typer(app, name="compliance")

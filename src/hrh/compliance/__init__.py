@@ -1,0 +1,1 @@
+"""Ethical international recruitment: codes of practice as rules, checked on records (pure)."""

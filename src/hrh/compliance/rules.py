@@ -1,0 +1,278 @@
+"""The compliance rules, declared once: id, source, validity, severity and a pure check.
+
+Each check reads one record and the :class:`Context` (safeguards lists by edition, agreements,
+code editions) and returns findings with a plain-language explanation and the evidence used.
+Residence, not nationality or birth, decides the list test (UK Code practice).
+
+>>> [r.id for r in RULES]
+['ssl_active_recruitment', 'amber_outside_agreement', 'candidate_fee', 'repayment_clause']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from hrh.domain.recruitment import (
+    Agreement,
+    CodeEdition,
+    Finding,
+    RecruitmentRecord,
+    SafeguardList,
+)
+
+CODE = "uk_code"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules read besides the record: lists, agreements and code editions.
+
+    ``as_of`` (when set) replaces each record's recruitment date for looking up the lists and
+    editions in force.
+    """
+
+    ssl_lists: tuple[SafeguardList, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    editions: tuple[CodeEdition, ...] = ()
+    as_of: date | None = None
+
+    def on(self, record: RecruitmentRecord) -> date:
+        """Return the date whose lists and editions apply to ``record``."""
+        return self.as_of or record.recruitment_date
+
+    def ssl_at(self, on: date) -> SafeguardList | None:
+        """Return the safeguards list in force on ``on`` (the latest that took effect)."""
+        live = [s for s in self.ssl_lists if s.effective <= on]
+        return max(live, key=lambda s: s.effective) if live else None
+
+    def edition_at(self, on: date, code: str = CODE) -> CodeEdition | None:
+        """Return the edition of ``code`` in force on ``on``."""
+        live = [e for e in self.editions if e.code == code and e.effective <= on]
+        return max(live, key=lambda e: e.effective) if live else None
+
+    def covering(self, record: RecruitmentRecord, on: date) -> list[Agreement]:
+        """Return the agreements covering the record's residence, destination, cadre and date."""
+        return sorted(
+            (
+                a
+                for a in self.agreements
+                if a.covers(record.candidate_residence, record.destination, record.cadre, on)
+            ),
+            key=lambda a: a.agreement_id,
+        )
+
+
+Check = Callable[["Rule", RecruitmentRecord, Context], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of a code of practice, as data and a pure check."""
+
+    id: str
+    label: str
+    code: str
+    severity: str
+    valid_from: date
+    valid_to: date | None
+    check: Check = field(repr=False)
+
+    def source(self, ctx: Context, on: date) -> str:
+        """Return 'code, edition, paragraph' for the edition in force on ``on``."""
+        ed = ctx.edition_at(on, self.code)
+        if ed is None:
+            return self.code
+        para = ed.paragraphs.get(self.id, "")
+        return f"{ed.title}, {ed.edition} edition" + (f", {para}" if para else "")
+
+    def in_force(self, on: date) -> bool:
+        """Tell whether the rule applies on ``on``."""
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+    def finding(
+        self, record: RecruitmentRecord, ctx: Context, text: str, evidence: dict[str, str]
+    ) -> Finding:
+        """Build a finding of this rule about ``record``."""
+        on = ctx.on(record)
+        return Finding(
+            record.record_id,
+            record.organisation,
+            self.id,
+            self.severity,
+            text,
+            self.source(ctx, on),
+            {"checked_on": on.isoformat(), **evidence},
+        )
+
+
+_RESIDENCE = "Residence decides the list test (UK Code practice), not nationality ({nat}) or birth."
+
+
+def _activeness(record: RecruitmentRecord, covered: list[Agreement]) -> tuple[bool, str]:
+    """Tell whether the recruitment counts as active, and why."""
+    if record.route == "direct_application":
+        return False, "the candidate applied directly to an advertised post"
+    if record.route == "referral":
+        if record.referral_bonus_paid:
+            return True, "a referral with a bonus paid counts as active recruitment"
+        return False, "a referral with no bonus paid is not active recruitment"
+    if record.route == "g2g":
+        if covered:
+            return False, "recruited under agreement " + covered[0].agreement_id
+        return True, "route g2g but no agreement covers it, so it counts as active recruitment"
+    return True, "route active"
+
+
+def check_ssl(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Finding]:
+    """Active recruitment from a red-listed (SSL) country with no covering agreement."""
+    on = ctx.on(record)
+    ssl = ctx.ssl_at(on)
+    res = record.candidate_residence
+    if ssl is None or res not in ssl.countries:
+        return []
+    ed = ctx.edition_at(on)
+    if ed is not None and res in ed.amber:
+        return []  # graded amber: amber_outside_agreement decides
+    covered = ctx.covering(record, on)
+    active, why = _activeness(record, covered)
+    evidence = {
+        "residence": res,
+        "ssl_version": ssl.version,
+        "ssl_effective": ssl.effective.isoformat(),
+        "route": record.route,
+        "route_reading": why,
+    }
+    if not active:
+        if record.route == "direct_application":
+            text = (
+                f"No breach: {res} is on the WHO safeguards list {ssl.version}, but {why}, "
+                "which is not active recruitment."
+            )
+            return [replace(rule.finding(record, ctx, text, evidence), severity="info")]
+        return []
+    if covered:
+        return []
+    text = (
+        f"Active recruitment of a candidate resident in {res}, which is on the WHO health "
+        f"workforce support and safeguards list {ssl.version} (in force since "
+        f"{ssl.effective.isoformat()}), with no government-to-government agreement covering "
+        f"{record.cadre} to {record.destination} on {on.isoformat()} ({why}). "
+        + _RESIDENCE.format(nat=record.candidate_nationality)
+    )
+    return [rule.finding(record, ctx, text, evidence)]
+
+
+def check_amber(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Finding]:
+    """Recruitment from an amber country outside an agreement's terms."""
+    on = ctx.on(record)
+    ed = ctx.edition_at(on)
+    res = record.candidate_residence
+    if ed is None or res not in ed.amber:
+        return []
+    covered = ctx.covering(record, on)
+    if record.route == "direct_application" or (
+        record.route == "referral" and not record.referral_bonus_paid
+    ):
+        return []
+    allowed = [a for a in covered if not a.routes or record.route in a.routes]
+    if allowed:
+        return []
+    evidence = {"residence": res, "edition": ed.edition, "route": record.route}
+    if covered:
+        a = covered[0]
+        evidence["agreement"] = a.agreement_id
+        why = (
+            f"agreement {a.agreement_id} covers it but allows only the route(s) "
+            f"{', '.join(sorted(a.routes))}, not {record.route}"
+        )
+    else:
+        why = (
+            f"no agreement covers {record.cadre} from {res} to {record.destination} "
+            f"on {on.isoformat()}"
+        )
+    text = (
+        f"{res} is an amber country in the {ed.title} ({ed.edition} edition): active "
+        f"recruitment is allowed only under a government-to-government agreement's terms, "
+        f"and {why}. " + _RESIDENCE.format(nat=record.candidate_nationality)
+    )
+    return [rule.finding(record, ctx, text, evidence)]
+
+
+def check_fee(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Finding]:
+    """Any fee charged to the candidate, in any currency."""
+    if record.fee_charged_to_candidate <= 0:
+        return []
+    cur = record.fee_currency or "(currency not given)"
+    text = (
+        f"The candidate was charged a recruitment fee of {record.fee_charged_to_candidate:g} "
+        f"{cur}. The code forbids charging candidates any fee, whatever the amount or currency."
+    )
+    evidence = {"fee": f"{record.fee_charged_to_candidate:g}", "currency": record.fee_currency}
+    return [rule.finding(record, ctx, text, evidence)]
+
+
+def check_repayment(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Finding]:
+    """A repayment clause longer than the edition's limit."""
+    on = ctx.on(record)
+    ed = ctx.edition_at(on)
+    months = record.repayment_clause_months
+    if ed is None or ed.repayment_max_months is None or record.repayment_clause_amount <= 0:
+        return []
+    if months <= ed.repayment_max_months:
+        return []
+    text = (
+        f"The contract has a repayment clause of {record.repayment_clause_amount:g} "
+        f"{record.fee_currency or ''} over {months:g} months, longer than the "
+        f"{ed.repayment_max_months:g} months accepted under the {ed.edition} edition."
+    ).replace("  ", " ")
+    evidence = {
+        "amount": f"{record.repayment_clause_amount:g}",
+        "months": f"{months:g}",
+        "limit_months": f"{ed.repayment_max_months:g}",
+    }
+    return [rule.finding(record, ctx, text, evidence)]
+
+
+UK_CODE_START = date(2021, 2, 25)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "ssl_active_recruitment",
+        "Active recruitment from a country on the WHO safeguards list",
+        CODE,
+        "high",
+        UK_CODE_START,
+        None,
+        check_ssl,
+    ),
+    Rule(
+        "amber_outside_agreement",
+        "Recruitment from an amber country outside an agreement's terms",
+        CODE,
+        "high",
+        UK_CODE_START,
+        None,
+        check_amber,
+    ),
+    Rule(
+        "candidate_fee",
+        "Fee charged to the candidate",
+        CODE,
+        "high",
+        UK_CODE_START,
+        None,
+        check_fee,
+    ),
+    Rule(
+        "repayment_clause",
+        "Repayment clause beyond the code's limit",
+        CODE,
+        "medium",
+        UK_CODE_START,
+        None,
+        check_repayment,
+    ),
+)
+RULES_BY_ID = {r.id: r for r in RULES}

@@ -1,0 +1,1 @@
+"""Diaspora matching: hard filters, explained soft scores and an optimal assignment (pure)."""
