@@ -78,7 +78,10 @@ def test_imports_need_an_analyst_or_admin_token(client: TestClient, ctx: AppCont
     assert (dnm["value"], dnm["year"]) == (pytest.approx(37.4), 2020)
     events = client.get("/api/v1/audit", headers=_bearer(ctx, "root", "admin")).json()["data"]
     imported = [e for e in events if e["action"] == "data.import"]
-    assert imported[-1]["actor"].startswith("token:") and imported[-1]["actor"].endswith(":ana")
+    ana_id = next(u.id for u in accounts.list_users(ctx, LOCAL_ADMIN) if u.username == "ana")
+    assert imported[-1]["actor"].startswith("token:")
+    assert imported[-1]["actor"].endswith(f":user#{ana_id}")  # ids, never names
+    assert all("ana" not in e["actor"] for e in events)
     assert imported[-1]["detail"]["inserted"] == 2
 
 

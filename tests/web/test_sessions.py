@@ -202,8 +202,8 @@ def test_logout_clears_the_cookie_and_is_audited(
     assert SIGNED_IN not in client.get("/").text
     [event] = _events(ctx, "auth.logout")
     user_id = accounts.list_users(ctx, LOCAL_ADMIN)[0].id
-    assert (event.actor, event.target) == ("user:ana", f"user:{user_id}")
-    assert [e.actor for e in _events(ctx, "auth.login")] == ["user:ana"]
+    assert (event.actor, event.target) == (f"user:user#{user_id}", f"user:{user_id}")
+    assert [e.actor for e in _events(ctx, "auth.login")] == [f"user:user#{user_id}"]
 
 
 def test_a_tampered_cookie_is_anonymous(client: TestClient, analyst: dict[str, str]) -> None:

@@ -120,10 +120,19 @@ class Principal:
 
     @property
     def label(self) -> str:
-        """Return how the audit trail names this principal."""
+        """Return how the audit trail names this principal: by account id, never by name.
+
+        Ids keep the append-only audit trail free of personal names, also after an erasure.
+
+        >>> Principal("token", "ama", "analyst", user_id=7, token_id=3).label
+        'token:3:user#7'
+        >>> LOCAL_ADMIN.label
+        'local:cli'
+        """
+        who = f"user#{self.user_id}" if self.user_id is not None else self.name
         if self.kind == "token":
-            return f"token:{self.token_id}:{self.name}"
-        return f"{self.kind}:{self.name}"
+            return f"token:{self.token_id}:{who}"
+        return f"{self.kind}:{who}"
 
 
 ANONYMOUS = Principal("anonymous", "public", ANONYMOUS_ROLE)

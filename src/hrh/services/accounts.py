@@ -205,8 +205,8 @@ def login(ctx: AppContext, username: str, password: str) -> Principal:
             u.last_login_at = now
             if _hasher.check_needs_rehash(u.password_hash):
                 u.password_hash = _hasher.hash(password)
-            audit.record(s, f"user:{u.username}", "auth.login", f"user:{u.id}")
             principal = _principal(u, "user")
+            audit.record(s, principal, "auth.login", f"user:{u.id}")
     if failure is not None:
         raise failure
     return principal
