@@ -40,6 +40,7 @@ _DATA_TABLES = (
     "safeguard_list_entries",
     "import_log",
     "api_tokens",
+    "password_resets",
     "users",
     "audit_events",
     "sources",

@@ -135,3 +135,16 @@ def test_control_characters_are_refused(client: TestClient, ctx: AppContext) -> 
     assert client.post("/api/v1/users/x%00y/disable", headers=admin).status_code == 422
     r = client.post("/api/v1/tokens", json={"name": "a\x00b"}, headers=admin)
     assert (r.status_code, r.json()["code"]) == (422, "invalid")
+
+
+def test_password_reset_over_the_api(client: TestClient, ctx: AppContext) -> None:
+    accounts.add_user(ctx, LOCAL_ADMIN, "kojo", "analyst", password="first passphrase!")
+    issued = accounts.create_password_reset(ctx, LOCAL_ADMIN, "kojo")
+    bad = client.post("/api/v1/auth/password-reset", json={"token": "nope", "password": "x" * 12})
+    assert (bad.status_code, bad.json()["code"]) == (401, "unauthorized")
+    ok = client.post(
+        "/api/v1/auth/password-reset",
+        json={"token": issued.secret, "password": "second passphrase!"},
+    )
+    assert ok.status_code == 204
+    assert accounts.login(ctx, "kojo", "second passphrase!").name == "kojo"

@@ -129,3 +129,33 @@ def test_audit_is_for_admins_only(ctx: AppContext) -> None:
     with pytest.raises(Forbidden):
         audit.list_events(ctx, ana)
     assert len(audit.list_events(ctx, LOCAL_ADMIN)) == 2
+
+
+def test_one_time_password_reset(ctx: AppContext) -> None:
+    accounts.add_user(ctx, LOCAL_ADMIN, "ama", "analyst", password=PASSWORD)
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        with pytest.raises(Unauthorized):
+            accounts.login(ctx, "ama", "not the password")
+    issued = accounts.create_password_reset(ctx, LOCAL_ADMIN, "ama", hours=2)
+    with pytest.raises(Invalid, match="12 characters"):
+        accounts.reset_password(ctx, issued.secret, "short")
+    accounts.reset_password(ctx, issued.secret, "a brand new passphrase")
+    assert accounts.login(ctx, "ama", "a brand new passphrase").name == "ama"  # unlocked too
+    with pytest.raises(Unauthorized, match="invalid, used or expired"):
+        accounts.reset_password(ctx, issued.secret, "another new passphrase")  # one time only
+    late = accounts.create_password_reset(ctx, LOCAL_ADMIN, "ama")
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE password_resets SET expires_at = :t WHERE used_at IS NULL"),
+            {"t": datetime.now(UTC) - timedelta(minutes=1)},
+        )
+    with pytest.raises(Unauthorized, match="invalid, used or expired"):
+        accounts.reset_password(ctx, late.secret, "another new passphrase")
+    with ctx.engine.connect() as conn:
+        hashes = conn.execute(text("SELECT token_hash FROM password_resets")).scalars().all()
+    assert issued.secret not in hashes and len(hashes) == 2
+    ana = accounts.authenticate_token(
+        ctx, accounts.create_token(ctx, LOCAL_ADMIN, "ama", "t").secret
+    )
+    with pytest.raises(Forbidden):
+        accounts.create_password_reset(ctx, ana, "ama")

@@ -271,6 +271,13 @@ class UsersPublic(BaseModel):
     count: int
 
 
+class PasswordResetBody(_In):
+    """A one-time reset secret and the new password (at least 12 characters)."""
+
+    token: str
+    password: str
+
+
 class TokenCreate(_In):
     """A token request; ``username`` defaults to the caller."""
 

@@ -99,6 +99,24 @@ def user_password(
     err_console.print(f"Password of {name} set.")
 
 
+@user_app.command("reset-link")
+@handle_errors
+def user_reset_link(
+    name: str = typer.Argument(..., help="Username."),
+    hours: int = typer.Option(24, "--hours", help="Valid for this many hours (1-168)."),
+) -> None:
+    """Issue a one-time password-reset secret (stdout) to hand to the user out of band.
+
+    The user sets a new password with it: POST /api/v1/auth/password-reset.
+    """
+    with app_context() as ctx:
+        issued = accounts.create_password_reset(ctx, LOCAL_ADMIN, name, hours)
+    err_console.print(
+        f"One-time reset for {name}, valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC."
+    )
+    typer.echo(issued.secret)
+
+
 @token_app.command("create")
 @handle_errors
 def token_create(

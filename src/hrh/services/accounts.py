@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from hrh.domain.codes import is_iso3
-from hrh.domain.policy import POLICY, ROLES, Principal, require
+from hrh.domain.policy import ANONYMOUS, POLICY, ROLES, Principal, require
 from hrh.errors import Conflict, Invalid, NotFound, Unauthorized
 from hrh.services import audit
 from hrh.services.context import AppContext
@@ -224,6 +224,72 @@ def principal_for_user(ctx: AppContext, user_id: int) -> Principal | None:
     with ctx.unit() as s:
         u = store.get_user(s, user_id)
         return None if u is None or u.disabled else _principal(u, "user")
+
+
+RESET_HOURS = 24
+
+
+@dataclass(frozen=True)
+class IssuedReset:
+    """A one-time password-reset secret for one user; shown once, stored as a hash."""
+
+    username: str
+    expires_at: datetime
+    secret: str
+
+
+def create_password_reset(
+    ctx: AppContext, principal: Principal, username: str, hours: int = RESET_HOURS
+) -> IssuedReset:
+    """Issue a one-time reset secret (administrators) to hand to the user out of band."""
+    require(principal, "users.manage")
+    if not 1 <= hours <= 168:
+        raise Invalid(f"A reset link is valid for 1 to 168 hours, got {hours}.")
+    secret = "hrhreset_" + secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    with ctx.unit() as s:
+        u = store.find_user(s, username)
+        if u is None:
+            raise NotFound(f"No user {username!r}.")
+        store.add_password_reset(s, u.id, _hash(secret), now, now + timedelta(hours=hours))
+        audit.record(s, principal, "user.password_reset_issued", f"user:{u.id}", {"hours": hours})
+    return IssuedReset(u.username, now + timedelta(hours=hours), secret)
+
+
+def reset_password(ctx: AppContext, secret: str, password: str) -> None:
+    """Set a new password with a one-time reset secret (anyone holding it may).
+
+    Raises:
+        Unauthorized: unknown, used or expired secret, or a disabled account (one message).
+    """
+    require(ANONYMOUS, "auth.password_reset")
+    _check_password(password)
+    now = datetime.now(UTC)
+    failure: Unauthorized | None = None
+    with ctx.unit() as s:
+        row = store.find_password_reset(s, _hash(secret.strip()))
+        u = store.get_user(s, row.user_id) if row is not None else None
+        expires = _aware(row.expires_at) if row is not None else None
+        if (
+            row is None
+            or row.used_at is not None
+            or u is None
+            or u.disabled
+            or (expires is not None and expires < now)
+        ):
+            audit.record(s, "anonymous", "auth.password_reset_failed", "")
+            failure = Unauthorized(
+                "This reset link is invalid, used or expired.",
+                hint="Ask an administrator for a new one.",
+            )
+        else:
+            row.used_at = now
+            u.password_hash = _hasher.hash(password)
+            u.failed_logins = 0
+            u.locked_until = None
+            audit.record(s, "anonymous", "auth.password_reset", f"user:{u.id}")
+    if failure is not None:
+        raise failure
 
 
 @dataclass(frozen=True)

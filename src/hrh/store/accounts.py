@@ -93,3 +93,20 @@ def list_tokens(session: Session, user_id: int | None = None) -> list[t.ApiToken
     if user_id is not None:
         q = q.where(t.ApiToken.user_id == user_id)
     return list(session.scalars(q))
+
+
+def add_password_reset(
+    session: Session, user_id: int, token_hash: str, now: datetime, expires: datetime
+) -> int:
+    """Store a reset token hash; return its id."""
+    row = t.PasswordReset(
+        user_id=user_id, token_hash=token_hash, created_at=now, expires_at=expires
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def find_password_reset(session: Session, token_hash: str) -> t.PasswordReset | None:
+    """Return the reset token row with this hash."""
+    return session.scalar(select(t.PasswordReset).where(t.PasswordReset.token_hash == token_hash))

@@ -240,6 +240,19 @@ class ApiToken(Base):
     scopes: Mapped[str] = mapped_column(String(400), default="")  # actions, space-separated
 
 
+class PasswordReset(Base):
+    """A one-time password-reset token (stored as a SHA-256 hash), issued by an administrator."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class AuditEvent(Base):
     """An append-only, hash-chained record of a write."""
 

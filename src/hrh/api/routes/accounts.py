@@ -10,6 +10,7 @@ from hrh.api.deps import CtxDep, PrincipalDep, allow
 from hrh.api.schemas import (
     AuditEventsPublic,
     MePublic,
+    PasswordResetBody,
     TokenCreate,
     TokenIssuedPublic,
     TokensPublic,
@@ -34,6 +35,12 @@ def me(principal: PrincipalDep) -> MePublic:
         countries=sorted(principal.countries),
         scopes=sorted(principal.scopes) if principal.scopes is not None else None,
     )
+
+
+@router.post("/auth/password-reset", status_code=204, dependencies=[allow("auth.password_reset")])
+def password_reset(body: PasswordResetBody, ctx: CtxDep) -> None:
+    """Set a new password with a one-time reset secret issued by an administrator."""
+    accounts.reset_password(ctx, body.token, body.password)
 
 
 @router.get("/users", response_model=UsersPublic, dependencies=[allow("users.manage")])
