@@ -9,12 +9,23 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from bench import reference_load, tidy_import
+from bench import (
+    compliance_check,
+    projection_ratio,
+    projection_stochastic,
+    projection_world,
+    reference_load,
+    tidy_import,
+)
 from bench._report import Figure, write
 
 BENCHMARKS: dict[str, ModuleType] = {
     "tidy_import": tidy_import,
+    "compliance_check": compliance_check,
     "reference_load": reference_load,
+    "projection_world": projection_world,
+    "projection_stochastic": projection_stochastic,
+    "projection_ratio": projection_ratio,
 }
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "var" / "bench.json"
 

@@ -178,3 +178,34 @@ def test_imports_are_audited_without_personal_data(ctx: AppContext) -> None:
     assert len(events) == 1
     assert events[0].detail == {"findings": 1, "records": 2, "replaced": 0}
     assert events[0].target == "recruitment:acme"
+
+
+def test_national_report_is_aggregate_and_scoped(
+    api: tuple[TestClient, dict[str, dict[str, str]]],
+) -> None:
+    c, h = api
+    q = f"{URL}/report?as_of=2024-12-31"
+
+    def counts(who: str, query: str = q) -> dict[tuple[str, str], int]:
+        r = c.get(query, headers=h[who])
+        assert r.status_code == 200, r.text
+        body = r.json()
+        for rid in ("A1", "A2", "B1", "B2", "B3"):
+            assert f'"{rid}"' not in r.text  # counts only, never a record
+        return {
+            (row["destination"], row["country_of_training"]): row["records"]
+            for row in body["inflows_records"]
+        }
+
+    assert counts("acme") == {("GBR", "IND"): 2}
+    assert counts("beta") == {("GBR", "KEN"): 1, ("GBR", "PHL"): 1, ("IRL", "PHL"): 1}
+    assert counts("analyst") == {("GBR", "IND"): 2, ("GBR", "KEN"): 1, ("GBR", "PHL"): 1,
+                                 ("IRL", "PHL"): 1}  # fmt: skip
+    assert counts("analyst", q + "&destination=irl") == {("IRL", "PHL"): 1}
+    assert counts("analyst", f"{URL}/report?as_of=2023-12-31") == {("IRL", "PHL"): 1}
+    body = c.get(q, headers=h["acme"]).json()
+    assert body["organisation"] == "acme" and "inflows_records" in body["sources"]
+    assert len(body["agreements"]) == 6
+    assert c.get(q, headers=h["officer"]).status_code == 403
+    assert c.get(q).status_code == 401
+    assert c.get(f"{URL}/report", headers=h["analyst"]).status_code == 422

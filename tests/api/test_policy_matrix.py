@@ -70,6 +70,9 @@ def _call(client: TestClient, template: str, method: str, headers: dict[str, str
     if template.endswith("/imports/{fmt}"):
         kwargs["files"] = {"file": ("m.csv", CSV, "text/csv")}
         kwargs["params"] = {"dry_run": "true"}
+    elif method == "POST" and template.endswith("/diaspora/fhir"):
+        kwargs["files"] = {"file": ("m.ndjson", b'{"resourceType": "Patient"}\n', "text/plain")}
+        kwargs["params"] = {"dry_run": "true"}
     elif method == "POST" and template.endswith("/users"):
         kwargs["json"] = {"username": "x", "role": "not-a-role"}
     elif method == "POST" and template.endswith("/tokens"):

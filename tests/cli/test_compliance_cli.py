@@ -108,3 +108,46 @@ def test_import_findings_scorecard(ctx: AppContext) -> None:
     assert r.exit_code == 1
     r = runner.invoke(app, ["compliance", "agreements", "-f", "json"], env=env)
     assert len(json.loads(r.stdout)) == 6
+
+
+def test_report_json_csv_and_excel(ctx: AppContext, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    env = _env(ctx)
+    r = runner.invoke(
+        app, ["compliance", "import", str(DATA / "report_records.csv"), "-f", "json"], env=env
+    )
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "who.xlsx"
+    r = runner.invoke(
+        app,
+        ["compliance", "report", "--as-of", "2024-12-31", "-f", "json", "--out", str(out)],
+        env=env,
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    got = [
+        (x["destination"], x["country_of_training"], x["records"]) for x in doc["inflows_records"]
+    ]
+    assert got == [("GBR", "GHA", 2), ("GBR", "KEN", 1), ("GBR", "NGA", 1), ("IRL", "NGA", 1)]
+    assert sum(x["records"] for x in doc["inflows_records"]) == 5
+    assert doc["ssl_recruitment"] == []  # no safeguards list stored here
+    assert "No WHO safeguards list is stored" in r.stderr
+    wb = load_workbook(out, read_only=True)
+    assert "Sources" in wb.sheetnames
+    r = runner.invoke(
+        app,
+        ["compliance", "report", "--as-of", "2024-12-31", "--destination", "IRL", "-f", "csv"],
+        env=env,
+    )
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    inflows = [x for x in rows if x["section"] == "inflows_records"]
+    assert [(x["country_of_training"], x["cadre"], x["records"]) for x in inflows] == [
+        ("NGA", "medical_doctors", "1")
+    ]
+    r = runner.invoke(app, ["compliance", "report", "--as-of", "2024-13-01"], env=env)
+    assert r.exit_code == 1 and "--as-of" in r.output
+    r = runner.invoke(
+        app, ["compliance", "report", "--as-of", "2024-12-31", "--out", "x.csv"], env=env
+    )
+    assert r.exit_code == 1 and ".xlsx" in r.output

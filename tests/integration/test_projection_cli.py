@@ -137,7 +137,7 @@ def test_run_writes_csv_and_rejects_modes_not_built(env: dict[str, str], tmp_pat
     )
     assert r.exit_code == 0, r.output
     assert out.read_text().splitlines()[0].startswith("country,cadre,year,supply,need,gap")
-    r = runner.invoke(app, ["project", "run", "baseline", "--mode", "stochastic"], env=env)
+    r = runner.invoke(app, ["project", "run", "baseline", "--mode", "agent"], env=env)
     assert r.exit_code == 1 and "not built yet" in r.output
     r = runner.invoke(app, ["project", "run", "baseline", "-c", "XXX"], env=env)
     assert r.exit_code == 1 and "Unknown country 'XXX'" in r.output
@@ -147,3 +147,38 @@ def test_run_writes_csv_and_rejects_modes_not_built(env: dict[str, str], tmp_pat
         env=env,
     )
     assert r.exit_code == 1 and ".csv or .json" in r.output
+
+
+def test_stochastic_run_json_records_seed_and_quantiles(env: dict[str, str]) -> None:
+    args = ["project", "run", "baseline", "-c", "GHA", "--until", "2030", "--mode", "stochastic"]
+    args += ["--replicates", "30", "--seed", "7", "--format", "json"]
+    first = runner.invoke(app, args, env=env)
+    assert first.exit_code == 0, first.output
+    doc = json.loads(first.stdout)
+    assert (doc["mode"], doc["seed"], doc["replicates"]) == ("stochastic", 7, 30)
+    assert len(doc["rows"]) == 2 * 6
+    for row in doc["rows"]:
+        assert row["p05"] <= row["p50"] <= row["p95"]
+        assert row["p05"] <= row["supply"] <= row["p95"]
+    again = runner.invoke(app, args, env=env)
+    assert json.loads(again.stdout)["rows"] == doc["rows"]
+
+
+def test_stochastic_mean_near_deterministic_on_stored_data(reference_ctx: AppContext) -> None:
+    det = svc.run_projection(reference_ctx, "baseline", countries=["GHA"], until=2035)
+    sto = svc.run_projection(
+        reference_ctx,
+        "baseline",
+        countries=["GHA"],
+        until=2035,
+        mode="stochastic",
+        replicates=40,
+        seed=2025,
+    )
+    for k in range(len(det.cadres)):
+        if not det.covered[0, k]:
+            continue
+        expected, mean = det.values["supply"][0, k], sto.values["supply"][0, k]
+        # replicate mean of near-binomial counts: 5 standard errors, 1 worker of rounding
+        tolerance = 5 * np.sqrt(np.maximum(expected, 1.0) / 40) + 1.0
+        assert (np.abs(mean - expected) <= tolerance).all()

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hrh.compliance.engine import evaluate, summarise
+from hrh.compliance.engine import evaluate, evaluate_per_record, summarise
 from hrh.compliance.rules import RULES, RULES_BY_ID, Context
 from hrh.domain.recruitment import Agreement, RecruitmentRecord, SafeguardList
 from hrh.params.codes_of_practice import load_editions
@@ -234,3 +234,53 @@ def test_bad_code_editions_name_the_file_and_key(tmp_path: Path, text: str, wher
     with pytest.raises(ConfigError, match=where) as err:
         load_editions(path)
     assert "codes.yaml" in str(err.value)
+
+
+# --- vectorised engine == per-record loop -------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(records(), max_size=40),  # duplicate ids kept: ties must keep the loop's order
+    st.lists(agreements(), max_size=4),
+    st.sampled_from([(), LISTS[:1], LISTS, LISTS[::-1]]),
+    st.one_of(st.none(), days),
+)
+def test_vectorised_engine_matches_the_per_record_loop(
+    rs: list[RecruitmentRecord],
+    ags: list[Agreement],
+    lists: tuple[SafeguardList, ...],
+    as_of: date | None,
+) -> None:
+    ctx = Context(lists, tuple(ags), EDITIONS, as_of)
+    assert evaluate(rs, RULES, ctx) == evaluate_per_record(rs, RULES, ctx)
+    for rule in RULES:
+        assert evaluate(rs, [rule], ctx) == evaluate_per_record(rs, [rule], ctx)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            replace,
+            records(),
+            fee_charged_to_candidate=st.floats(allow_nan=True, allow_infinity=True),
+            repayment_clause_amount=st.floats(allow_nan=True),
+            repayment_clause_months=st.floats(allow_nan=True, allow_infinity=True),
+        ),
+        max_size=20,
+    )
+)
+def test_vectorised_engine_matches_on_odd_numbers(rs: list[RecruitmentRecord]) -> None:
+    ctx = Context(LISTS, (), EDITIONS)
+    assert evaluate(rs, RULES, ctx) == evaluate_per_record(rs, RULES, ctx)
+
+
+def test_vectorised_engine_without_editions_or_records() -> None:
+    rec = RecruitmentRecord(
+        "R", "acme", "agency", "GBR", "GHA", "GHA", "nursing_professionals", "active",
+        False, date(2024, 1, 1), 10.0, "GBP", 100.0, 99.0,
+    )  # fmt: skip
+    bare = Context(LISTS)
+    assert evaluate([rec], RULES, bare) == evaluate_per_record([rec], RULES, bare)
+    assert evaluate([], RULES, bare) == []

@@ -8,6 +8,7 @@ Screenshots of each page at both widths go to ``/tmp/hrh-pages/``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
+
+from hrh.services import library
+from hrh.services.context import AppContext
 
 pytestmark = pytest.mark.browser
 
@@ -166,3 +170,54 @@ def test_links_are_reachable_with_the_keyboard(watch: Watch) -> None:
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     watch.check_requests()
+
+
+def test_a_lever_move_updates_the_chart_in_place(watch: Watch) -> None:
+    page = watch.page
+    page.goto(f"{watch.base}/scenarios?country=GHA")
+    expect(page.locator("h1")).to_have_text("Scenario explorer")
+    page.evaluate("window.__notReloaded = true")
+    line = page.locator('section[aria-labelledby="title-nursing_midwifery"] path.line-scenario')
+    before = line.get_attribute("d")
+    cell = page.locator('table[data-cadre="nursing_midwifery"] tr[data-year="2050"] td').nth(1)
+    before_value = cell.get_attribute("data-scenario")
+    with page.expect_response(lambda r: "/scenarios/fragment" in r.url):
+        page.fill("#training", "100")
+    expect(cell).not_to_have_attribute("data-scenario", before_value or "")
+    assert float(cell.get_attribute("data-scenario") or 0) > float(before_value or 0)
+    assert line.get_attribute("d") != before
+    assert page.evaluate("window.__notReloaded") is True
+    assert "training=100" in page.url
+    expect(page.locator("#scenario-csv")).to_have_attribute("href", re.compile(r"training=100"))
+    watch.check_page("scenarios")
+    page.goto(f"{watch.base}/scenarios?country=GHA&retention=0.5&lang=fr")
+    expect(page.locator("h1")).to_have_text("Explorateur de scénarios")
+    watch.check_page("scenarios-fr")
+    watch.check_requests()
+
+
+def test_library_search_and_entry(
+    browser: Browser, density_ctx: AppContext, live_server: str
+) -> None:
+    library.load_seed(density_ctx)
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    w = Watch(page, live_server)
+    page.add_init_script(CSP_LISTENER)
+    page.on("request", lambda request: w.requests.append(request.url))
+    page.on("console", w.on_console)
+    page.on("pageerror", lambda error: w.problems.append(f"page error: {error}"))
+    page.on("response", w.on_response)
+    try:
+        page.goto(f"{live_server}/library")
+        page.fill("#q", "return of diaspora doctors to Ghana")
+        page.click("button[type=submit]")
+        first = page.locator("ol.library-results li h2 a").first
+        expect(first).to_have_attribute("href", "/library/iom-mida-ghana-health")
+        w.check_page("library")
+        first.click()
+        expect(page.locator("h1")).to_contain_text("MIDA")
+        w.check_page("library-entry")
+        w.check_requests()
+    finally:
+        context.close()

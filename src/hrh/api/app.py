@@ -17,6 +17,7 @@ from hrh.api.routes import accounts, data, economics, imports, observatory
 from hrh.api.routes import compliance as compliance_routes
 from hrh.api.routes import diaspora as diaspora_routes
 from hrh.api.routes import library as library_routes
+from hrh.api.routes import projections as projections_routes
 from hrh.api.schemas import ErrorPublic, ProblemPublic
 from hrh.domain.policy import ACTIONS, POLICY
 from hrh.errors import HrhError, Invalid
@@ -98,6 +99,7 @@ ROUTERS = (
     compliance_routes.router,
     diaspora_routes.router,
     library_routes.router,
+    projections_routes.router,
 )
 
 

@@ -160,6 +160,50 @@ def agreements_cmd(output: OutputFormat = FormatOption) -> None:
     emit(rows, output, title="Agreements")
 
 
+@app.command("report")
+@handle_errors
+def report_cmd(
+    as_of: str = typer.Option(..., "--as-of", help="Report on this date (YYYY-MM-DD)."),
+    destination: str | None = typer.Option(
+        None, "--destination", help="Only this destination country (ISO3)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Also write an Excel workbook (.xlsx) with a Sources sheet."
+    ),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """The figures of the WHO Global Code national reporting instrument (aggregates only)."""
+    day = _day(as_of, "--as-of")
+    assert day is not None
+    if out is not None and out.suffix.lower() != ".xlsx":
+        raise Invalid(f"--out must name an .xlsx file, not {out.name!r}.")
+    with app_context() as ctx:
+        rep = svc.national_report(
+            ctx, LOCAL_ADMIN, day, destination=destination.upper() if destination else None
+        )
+    for w in rep.warnings:
+        err_console.print(f"[yellow]Warning:[/yellow] {w}", highlight=False)
+    if out is not None:
+        svc.write_report_xlsx(rep, out)
+        err_console.print(f"Wrote {out}", highlight=False)
+    rows = [{"section": name, **row} for name, table in rep.sections().items() for row in table]
+    columns = list(dict.fromkeys(k for row in rows for k in row)) or ["section"]
+    emit(
+        rows,
+        output,
+        title=f"WHO Code national reporting, as of {rep.as_of.isoformat()}",
+        document={
+            "as_of": rep.as_of.isoformat(),
+            "destination": rep.destination,
+            "organisation": rep.organisation,
+            **{name: to_plain(table) for name, table in rep.sections().items()},
+            "sources": rep.sources,
+            "warnings": rep.warnings,
+        },
+        columns=columns,
+    )
+
+
 def register(root: typer.Typer) -> None:
     """Add the ``compliance`` commands to the root app."""
     root.add_typer(app, name="compliance")

@@ -14,7 +14,7 @@ import typer
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors, to_plain
 from hrh.cli.data import app_context
 from hrh.domain.policy import LOCAL_ADMIN
-from hrh.services import diaspora, diaspora_matching, privacy
+from hrh.services import diaspora, diaspora_fhir, diaspora_matching, privacy
 
 diaspora_app = typer.Typer(
     help="Diaspora professionals, opportunities and explained matching.", no_args_is_help=True
@@ -31,6 +31,31 @@ def import_profiles(
     with app_context() as ctx:
         summary = diaspora.import_profiles(ctx, LOCAL_ADMIN, file)
     err_console.print(f"Imported {summary.imported} profile(s) from {summary.file}.")
+
+
+@diaspora_app.command("import-fhir")
+@handle_errors
+def import_fhir(
+    file: Path = typer.Argument(..., help="FHIR R4 JSON Bundle or NDJSON (docs/diaspora.md)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count; store nothing."),
+) -> None:
+    """Import Practitioner + PractitionerRole resources; nothing is imported on any problem."""
+    with app_context() as ctx:
+        summary = diaspora_fhir.import_fhir(ctx, LOCAL_ADMIN, file, dry_run=dry_run)
+    verb = "Would import" if summary.dry_run else "Imported"
+    err_console.print(f"{verb} {summary.imported} profile(s) from {summary.file}.")
+
+
+@diaspora_app.command("export-fhir")
+@handle_errors
+def export_fhir(
+    out: Path = typer.Option(..., "--out", help="NDJSON file to write (one resource a line)."),
+) -> None:
+    """Export profiles consenting to contact as FHIR R4 Practitioner + PractitionerRole."""
+    with app_context() as ctx:
+        items = diaspora_fhir.export_fhir(ctx, LOCAL_ADMIN)
+    out.write_text(diaspora_fhir.to_ndjson(items), encoding="utf-8")
+    err_console.print(f"Wrote {len(items)} resource(s) to {out}.")
 
 
 @diaspora_app.command("import-opportunities")

@@ -39,6 +39,7 @@ ROW_COLUMNS = [
     "foreign_trained",
     "abroad",
 ]
+QUANTILE_COLUMNS = ["p05", "p50", "p95"]
 COMPARE_COLUMNS = [
     "country",
     "cadre",
@@ -111,13 +112,21 @@ def run_cmd(
     mode: str = typer.Option(
         "deterministic",
         "--mode",
-        help="deterministic (expected values). stochastic and agent are not built yet.",
+        help="deterministic (expected values) or stochastic (per-cell draws, replicates, "
+        "quantiles of supply); agent is not built yet.",
+    ),
+    replicates: int = typer.Option(
+        svc.DEFAULT_REPLICATES, "--replicates", "-n", help="Stochastic mode: replicates."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Stochastic mode: the seed (default: a fresh one, recorded)."
     ),
     output: OutputFormat = FormatOption,
     out: Path | None = OutOption,
 ) -> None:
     """Project supply, need and gap per country, cadre and year under a scenario."""
-    with app_context() as ctx, _progress(f"Projecting {scenario}", until - from_year + 1) as tick:
+    steps = (until - from_year + 1) * (replicates if mode == "stochastic" else 1)
+    with app_context() as ctx, _progress(f"Projecting {scenario}", max(steps, 1)) as tick:
         result = svc.run_projection(
             ctx,
             scenario,
@@ -125,15 +134,24 @@ def run_cmd(
             from_year=from_year,
             until=until,
             mode=mode,
+            replicates=replicates,
+            seed=seed,
             on_step=tick,
         )
     doc = result.document()
     columns = TABLE_COLUMNS if output is OutputFormat.table else ROW_COLUMNS
+    if result.mode == "stochastic":
+        columns = [*columns, *QUANTILE_COLUMNS]
     _render(doc["rows"], doc, columns, output, out, f"{result.scenario} ({result.mode})")
     if out is None and output is OutputFormat.table:
         err_console.print(
             f"Scenario {result.scenario}, hash {result.scenario_hash[:12]}; "
-            f"{len(result.assumptions)} assumptions (listed with --format json).",
+            + (
+                f"{result.replicates} replicates, seed {result.seed}; "
+                if result.mode == "stochastic"
+                else ""
+            )
+            + f"{len(result.assumptions)} assumptions (listed with --format json).",
             highlight=False,
         )
 

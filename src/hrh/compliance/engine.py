@@ -13,11 +13,65 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from hrh.compliance.rules import RULES, Context, Rule
-from hrh.domain.recruitment import Finding, RecruitmentRecord
+import numpy as np
 
-__all__ = ["RULES", "Context", "Summary", "evaluate", "summarise"]
+from hrh.compliance.rules import CODE, RULES, Context, Rule
+from hrh.compliance.vector import MASKS, Columns
+from hrh.domain.recruitment import Agreement, CodeEdition, Finding, RecruitmentRecord, SafeguardList
+
+__all__ = ["RULES", "Context", "Summary", "evaluate", "evaluate_per_record", "summarise"]
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.organisation, f.record_id, f.rule_id, f.severity))
+
+
+def evaluate_per_record(
+    records: Iterable[RecruitmentRecord], rules: Sequence[Rule], context: Context
+) -> list[Finding]:
+    """The reference engine: every rule's check on every record, one at a time.
+
+    :func:`evaluate` must return exactly what this returns (tested with Hypothesis).
+    """
+    out: list[Finding] = []
+    for record in records:
+        on = context.on(record)
+        for rule in rules:
+            if rule.in_force(on):
+                out.extend(rule.check(rule, record, context))
+    return _ordered(out)
+
+
+class _Memo(Context):
+    """The same context, remembering its look-ups (pure functions of their arguments)."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx.ssl_lists, ctx.agreements, ctx.editions, ctx.as_of)
+        object.__setattr__(self, "_ssl", {})
+        object.__setattr__(self, "_ed", {})
+        object.__setattr__(self, "_cov", {})
+
+    def ssl_at(self, on: date) -> SafeguardList | None:
+        memo: dict[date, SafeguardList | None] = self._ssl  # type: ignore[attr-defined]
+        if on not in memo:
+            memo[on] = super().ssl_at(on)
+        return memo[on]
+
+    def edition_at(self, on: date, code: str = CODE) -> CodeEdition | None:
+        memo: dict[tuple[date, str], CodeEdition | None] = self._ed  # type: ignore[attr-defined]
+        key = (on, code)
+        if key not in memo:
+            memo[key] = super().edition_at(on, code)
+        return memo[key]
+
+    def covering(self, record: RecruitmentRecord, on: date) -> list[Agreement]:
+        memo: dict[tuple[str, str, str, date], list[Agreement]] = self._cov  # type: ignore[attr-defined]
+        key = (record.candidate_residence, record.destination, record.cadre, on)
+        if key not in memo:
+            memo[key] = super().covering(record, on)
+        return list(memo[key])
 
 
 def evaluate(
@@ -26,14 +80,31 @@ def evaluate(
     """Return every finding of every rule in force on each record's date, in a stable order.
 
     The order is (organisation, record id, rule id), so shuffling the records changes nothing.
+    Vectorised: each rule's candidate mask (``hrh.compliance.vector``) is computed on arrays
+    of the records' fields, and the rule's own check runs on the candidates only, in the
+    per-record loop's order, so the results are those of :func:`evaluate_per_record`.
     """
+    recs = list(records)
+    if not recs or not rules:
+        return []
+    cols = Columns.of(recs, context)
+    context = _Memo(context)
+    n_rules = len(rules)
+    keys = []
+    for j, rule in enumerate(rules):
+        live = cols.on >= rule.valid_from.toordinal()
+        if rule.valid_to is not None:
+            live &= cols.on <= rule.valid_to.toordinal()
+        mask_fn = MASKS.get(rule.id)
+        if mask_fn is not None:
+            live &= mask_fn(rule, cols, context)
+        keys.append(np.flatnonzero(live) * n_rules + j)
+    hits = np.sort(np.concatenate(keys))
     out: list[Finding] = []
-    for record in records:
-        on = context.on(record)
-        for rule in rules:
-            if rule.in_force(on):
-                out.extend(rule.check(rule, record, context))
-    return sorted(out, key=lambda f: (f.organisation, f.record_id, f.rule_id, f.severity))
+    for key in hits.tolist():
+        rule = rules[key % n_rules]
+        out.extend(rule.check(rule, recs[key // n_rules], context))
+    return _ordered(out)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ Residence, not nationality or birth, decides the list test (UK Code practice).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from hrh.domain.recruitment import (
@@ -92,15 +92,20 @@ class Rule:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
     def finding(
-        self, record: RecruitmentRecord, ctx: Context, text: str, evidence: dict[str, str]
+        self,
+        record: RecruitmentRecord,
+        ctx: Context,
+        text: str,
+        evidence: dict[str, str],
+        severity: str | None = None,
     ) -> Finding:
-        """Build a finding of this rule about ``record``."""
+        """Build a finding of this rule about ``record`` (``severity``: another than the rule's)."""
         on = ctx.on(record)
         return Finding(
             record.record_id,
             record.organisation,
             self.id,
-            self.severity,
+            severity or self.severity,
             text,
             self.source(ctx, on),
             {"checked_on": on.isoformat(), **evidence},
@@ -150,7 +155,7 @@ def check_ssl(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Findi
                 f"No breach: {res} is on the WHO safeguards list {ssl.version}, but {why}, "
                 "which is not active recruitment."
             )
-            return [replace(rule.finding(record, ctx, text, evidence), severity="info")]
+            return [rule.finding(record, ctx, text, evidence, severity="info")]
         return []
     if covered:
         return []

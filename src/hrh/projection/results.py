@@ -21,6 +21,8 @@ from hrh.projection.params import Assumption
 
 FLOWS = ("graduates", "immigration", "returns", "attrition", "retirement", "emigration")
 MEASURES = ("supply", "need", "gap", *FLOWS, "foreign_trained", "abroad")
+QUANTILES = (("p05", 0.05), ("p50", 0.5), ("p95", 0.95))
+"""Quantiles of supply over the replicates of a stochastic run (name, level)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,12 @@ class ProjectionResult:
     covered: NDArray[np.bool_]
     assumptions: tuple[Assumption, ...]
     sources: tuple[str, ...]
+    replicates: int | None = None
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """Return the measures of each row (the supply quantiles in stochastic mode)."""
+        return MEASURES + tuple(q for q, _ in QUANTILES if q in self.values)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -78,18 +86,19 @@ class ProjectionResult:
         return np.asarray(self.values[measure][c, k], dtype=np.float64)
 
     def rows(self) -> list[ProjectionRow]:
-        """Return one row per covered country, cadre and year."""
-        return [ProjectionRow(**r) for r in self.row_dicts()]
+        """Return one row per covered country, cadre and year (without quantiles)."""
+        return [ProjectionRow(**{k: r[k] for k in _ROW_KEYS}) for r in self.row_dicts()]
 
     def row_dicts(self) -> list[dict[str, Any]]:
         """Return the rows as plain mappings (fast: no dataclass per row)."""
-        arrays = {m: self.values[m].tolist() for m in MEASURES}
+        measures = self.measures
+        arrays = {m: self.values[m].tolist() for m in measures}
         out = []
         for c, k in zip(*np.nonzero(self.covered), strict=True):
             country, cadre = self.countries[c], self.cadres[k]
             for y, year in enumerate(self.years):
                 row: dict[str, Any] = {"country": country, "cadre": cadre, "year": year}
-                for m in MEASURES:
+                for m in measures:
                     row[m] = arrays[m][c][k][y]
                 row["need"], row["gap"] = _or_none(row["need"]), _or_none(row["gap"])
                 out.append(row)
@@ -103,6 +112,7 @@ class ProjectionResult:
             "parameters_hash": self.parameters_hash,
             "seed": self.seed,
             "mode": self.mode,
+            "replicates": self.replicates,
             "from": self.from_year,
             "until": self.until_year,
             "code_version": self.code_version,
@@ -111,6 +121,9 @@ class ProjectionResult:
             "sources": list(self.sources),
             "rows": self.row_dicts(),
         }
+
+
+_ROW_KEYS = ("country", "cadre", "year", *MEASURES)
 
 
 def _or_none(value: float) -> float | None:

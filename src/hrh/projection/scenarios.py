@@ -113,9 +113,41 @@ def load_scenario(ref: str, params: ParameterSet) -> Scenario:
         NotFound: for an unknown name.
         Invalid: naming the file, the key and what was expected.
     """
+    return _resolve(_chain(find_scenario(ref)), params)
+
+
+def bundled_scenario(name: str, where: str = "scenario") -> Path:
+    """Return the file of a bundled scenario name (never a path: for requests over the API).
+
+    Raises:
+        NotFound: when ``name`` is not a bundled scenario.
+    """
+    bundled = BUNDLED / f"{name}.yaml"
+    if not _NAME.match(name) or not bundled.is_file():
+        raise NotFound(
+            f"{where}: no bundled scenario {name!r}.",
+            hint="Bundled: " + ", ".join(p.stem for p in bundled_scenarios()) + ".",
+        )
+    return bundled
+
+
+def scenario_from_document(raw: Any, params: ParameterSet, file: str = "request") -> Scenario:
+    """Check an inline scenario (a mapping shaped like a file) whose base is bundled.
+
+    Raises:
+        NotFound: for a base that is not a bundled name.
+        Invalid: naming ``file``, the key and what was expected.
+    """
+    doc = parse_scenario(raw, file)
+    chain = _chain(bundled_scenario(doc["base"], f"{file}: base")) if doc["base"] else []
+    return _resolve([*chain, doc], params)
+
+
+def _chain(start: Path) -> list[dict[str, Any]]:
+    """Return a scenario file and its bases, the first base first."""
     chain: list[dict[str, Any]] = []
     seen: list[Path] = []
-    path: Path | None = find_scenario(ref)
+    path: Path | None = start
     while path is not None:
         resolved = path.resolve()
         if resolved in seen:
@@ -125,7 +157,7 @@ def load_scenario(ref: str, params: ParameterSet) -> Scenario:
         doc = read_scenario(path)
         chain.append(doc)
         path = _base_path(doc["base"], path) if doc["base"] else None
-    return _resolve(list(reversed(chain)), params)
+    return list(reversed(chain))
 
 
 def _read(path: Path) -> Any:

@@ -97,12 +97,29 @@ class Sampled:
     def split(
         self, count: FloatArray, probs: Sequence[FloatArray]
     ) -> tuple[list[FloatArray], FloatArray]:
-        """Draw a multinomial per cell over the outcomes and "none of them"."""
-        p = np.stack([np.broadcast_to(q, count.shape) for q in probs], axis=-1)
-        p = np.concatenate([p, np.maximum(0.0, 1.0 - p.sum(axis=-1, keepdims=True))], axis=-1)
-        p /= p.sum(axis=-1, keepdims=True)
-        draws = self.rng.multinomial(count.astype(np.int64), p).astype(np.float64)
-        return [draws[..., j] for j in range(len(probs))], draws[..., -1]
+        """Draw a multinomial per cell over the outcomes and "none of them".
+
+        As conditional binomials (outcome ``j`` with ``p_j / (1 - p_1 - … - p_{j-1})`` of
+        those left), over the non-empty cells only: the same distribution, fewer draws.
+        """
+        n = count.astype(np.int64).reshape(-1)
+        cells = np.flatnonzero(n)
+        left = n[cells]
+        used = np.zeros(len(cells))
+        out = []
+        for q in probs:
+            pq = np.broadcast_to(q, count.shape).reshape(-1)[cells]
+            rest = 1.0 - used
+            p = np.clip(np.divide(pq, rest, out=np.ones_like(rest), where=rest > 0), 0.0, 1.0)
+            drawn = self.rng.binomial(left, p)
+            left = left - drawn
+            used += pq
+            full = np.zeros(n.shape)
+            full[cells] = drawn
+            out.append(full.reshape(count.shape))
+        stay = np.zeros(n.shape)
+        stay[cells] = left
+        return out, stay.reshape(count.shape)
 
     def allocate(self, totals: FloatArray, weights: FloatArray, group: IntArray) -> FloatArray:
         """Share each group's total over its items by conditional binomials (weights sum to 1)."""

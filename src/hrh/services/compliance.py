@@ -297,3 +297,184 @@ def list_agreements(ctx: AppContext) -> list[Agreement]:
 def list_rules() -> tuple[Rule, ...]:
     """Return the compliance rules, as declared in ``hrh.compliance.rules``."""
     return RULES
+
+
+# --- WHO Global Code national reporting ---------------------------------------------------
+
+TRAINING_COLUMN = "country_of_training"
+REPORT_SOURCES = {
+    "inflows_records": (
+        "Stored recruitment records (hrh compliance import), recruited on or before the "
+        "as-of date; country of training from the record's extra column "
+        f"`{TRAINING_COLUMN}` where given, else the candidate's country of residence."
+    ),
+    "inflows_oecd": (
+        "Stored bilateral flows of kind `inflow` (OECD Health Statistics, foreign-trained "
+        "health workers), latest year on or before the as-of year, newest vintage; the "
+        "source of each row is named in its `source` column."
+    ),
+    "ssl_recruitment": (
+        "Stored recruitment records whose candidate's residence was on the WHO health "
+        "workforce support and safeguards list in force on the recruitment date (lists "
+        "stored by `hrh load reference`); 'with agreement' when a bundled agreement covered "
+        "its origin, destination, cadre and date (src/hrh/reference/agreements)."
+    ),
+    "agreements": (
+        "Bundled government-to-government agreements and MoUs in force on the as-of date "
+        "(src/hrh/reference/agreements/uk_agreements.csv, see its SOURCE.md)."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class NationalReport:
+    """The figures the WHO Global Code national reporting instrument asks for.
+
+    Aggregates only (counts), never a record: recruiters get their organisation's part.
+    ``organisation`` is the organisation the figures are confined to (None: all).
+    """
+
+    as_of: date
+    destination: str | None
+    organisation: str | None
+    inflows_records: list[dict[str, object]]
+    inflows_oecd: list[dict[str, object]]
+    ssl_recruitment: list[dict[str, object]]
+    agreements: list[dict[str, object]]
+    sources: dict[str, str]
+    warnings: list[str]
+
+    def sections(self) -> dict[str, list[dict[str, object]]]:
+        """Return the tables of the report by name."""
+        return {
+            "inflows_records": self.inflows_records,
+            "inflows_oecd": self.inflows_oecd,
+            "ssl_recruitment": self.ssl_recruitment,
+            "agreements": self.agreements,
+        }
+
+
+def _oecd_inflows(s: Session, destination: str | None, as_of: date) -> list[dict[str, object]]:
+    sources = reads.list_sources(s)
+    labels = {src.id: src.label for src in sources}
+    ranks = {src.id: i for i, src in enumerate(sources)}
+    best: dict[tuple[str, str, str], reads.FlowRow] = {}
+    for r in reads.flow_rows(s, destination=destination, kind="inflow"):
+        if r.year > as_of.year:
+            continue
+        key = (r.destination, r.origin, r.cadre)
+        old = best.get(key)
+        if old is None or (r.year, ranks.get(r.source_id, -1)) > (
+            old.year,
+            ranks.get(old.source_id, -1),
+        ):
+            best[key] = r
+    return [
+        {
+            "destination": r.destination,
+            "country_of_training": r.origin,
+            "cadre": r.cadre,
+            "year": r.year,
+            "inflow": r.value,
+            "source": labels.get(r.source_id, str(r.source_id)),
+        }
+        for _, r in sorted(best.items())
+    ]
+
+
+def national_report(
+    ctx: AppContext,
+    principal: Principal,
+    as_of: date,
+    *,
+    destination: str | None = None,
+) -> NationalReport:
+    """Return the WHO Code national reporting figures from the stored data, on ``as_of``.
+
+    Records count when recruited on or before ``as_of``; each is read against the
+    safeguards list and agreements in force on its own recruitment date. A recruiter's figures
+    cover its organisation's records only (the published OECD flows and the agreements are
+    public and the same for everyone).
+    """
+    org = _owned(principal, "recruitment.read", None)
+    with ctx.unit() as s:
+        records = store.list_records(s, org, destination=destination, until=as_of)
+        context = build_context(s)
+        oecd = _oecd_inflows(s, destination, as_of)
+    inflows: dict[tuple[str, str, str], int] = defaultdict(int)
+    ssl: dict[tuple[str, str, str, str, bool], int] = defaultdict(int)
+    for r in records:
+        trained = str(r.extra.get(TRAINING_COLUMN) or r.candidate_residence).upper()
+        inflows[(r.destination, trained, r.cadre)] += 1
+        listed = context.ssl_at(r.recruitment_date)
+        if listed is not None and r.candidate_residence in listed.countries:
+            covered = bool(context.covering(r, r.recruitment_date))
+            ssl[(r.destination, r.candidate_residence, r.cadre, r.route, covered)] += 1
+    agreements: list[dict[str, object]] = [
+        {
+            "agreement_id": a.agreement_id,
+            "origin": a.origin,
+            "destination": a.destination,
+            "cadres": ";".join(sorted(a.cadres)) or "all",
+            "kind": a.kind,
+            "valid_from": a.valid_from.isoformat(),
+            "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+            "source": a.source,
+        }
+        for a in sorted(context.agreements, key=lambda a: a.agreement_id)
+        if a.valid_from <= as_of
+        and (a.valid_to is None or as_of <= a.valid_to)
+        and (destination is None or a.destination == destination)
+    ]
+    return NationalReport(
+        as_of,
+        destination,
+        org,
+        [
+            {"destination": d, "country_of_training": c, "cadre": k, "records": n}
+            for (d, c, k), n in sorted(inflows.items())
+        ],
+        oecd,
+        [
+            {
+                "destination": d,
+                "source_country": c,
+                "cadre": k,
+                "route": rt,
+                "with_agreement": cov,
+                "records": n,
+            }
+            for (d, c, k, rt, cov), n in sorted(ssl.items())
+        ],
+        agreements,
+        dict(REPORT_SOURCES),
+        _warnings(context),
+    )
+
+
+def write_report_xlsx(report: NationalReport, path: Path) -> Path:
+    """Write the report as an Excel workbook: one sheet per table, and a "Sources" sheet."""
+    from openpyxl import Workbook  # imported here: only the Excel export needs it
+
+    wb = Workbook()
+    first = wb.active
+    if first is not None:
+        wb.remove(first)
+    for name, rows in report.sections().items():
+        ws = wb.create_sheet(name)
+        head = list(rows[0]) if rows else ["(no rows)"]
+        ws.append(head)
+        for row in rows:
+            ws.append([row[h] for h in head])
+    src = wb.create_sheet("Sources")
+    src.append(["sheet", "where the figures come from"])
+    for name, text in report.sources.items():
+        src.append([name, text])
+    src.append(["as_of", report.as_of.isoformat()])
+    src.append(["destination", report.destination or "all"])
+    src.append(["organisation", report.organisation or "all"])
+    for w in report.warnings:
+        src.append(["warning", w])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

@@ -121,6 +121,11 @@ def _store(
     return row
 
 
+def store_profile(s: Session, cipher: FieldCipher, r: ProfileRow, now: datetime) -> None:
+    """Store one imported profile (personal fields encrypted) with its consents."""
+    _store(s, cipher, r, None, now)
+
+
 def import_profiles(ctx: AppContext, principal: Principal, path: Path) -> ImportSummary:
     """Import a profiles CSV atomically (nothing is stored when a row is bad or known)."""
     require(principal, "profiles.import")

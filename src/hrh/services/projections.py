@@ -8,8 +8,9 @@ country with a headcount in the look-back window is reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -23,13 +24,21 @@ from hrh.indicators.workforce import Bilateral
 from hrh.params.projection import load_projection_parameters
 from hrh.projection.model import Corridors, Inputs
 from hrh.projection.results import ProjectionComparison, ProjectionResult, compare
-from hrh.projection.runner import MODES, run
-from hrh.projection.scenarios import bundled_scenarios, load_scenario, read_scenario
+from hrh.projection.runner import MAX_REPLICATES, MODES, run
+from hrh.projection.scenarios import (
+    Scenario,
+    bundled_scenario,
+    bundled_scenarios,
+    load_scenario,
+    read_scenario,
+    scenario_from_document,
+)
 from hrh.services._inputs import SourceIndex, bilaterals, stock_series
 from hrh.services.context import AppContext
 from hrh.store import reads
 
 DEFAULT_FROM, DEFAULT_UNTIL = 2025, 2050
+DEFAULT_REPLICATES = 100
 POPULATION_YEARS = (1950, 2100)
 CADRES: tuple[str, ...] = DNM_CADRES
 
@@ -63,16 +72,96 @@ def run_projection(
     from_year: int = DEFAULT_FROM,
     until: int = DEFAULT_UNTIL,
     mode: str = "deterministic",
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int | None = None,
     principal: Principal = LOCAL_ADMIN,
     on_step: Callable[[int], None] | None = None,
 ) -> ProjectionResult:
-    """Run one scenario (a bundled name or a YAML path) over the stored data."""
+    """Run one scenario (a bundled name or a YAML path) over the stored data.
+
+    In ``stochastic`` mode, ``replicates`` replicates seeded from ``seed`` (a fresh seed,
+    recorded in the result, when None); ``on_step`` is called once per replicate and year.
+    """
     require(principal, "projections.run")
-    _check_run(mode, from_year, until)
+    _check_run(mode, from_year, until, replicates, seed)
     params = load_projection_parameters()
     chosen = load_scenario(scenario, params)
+    return _run(ctx, chosen, countries, from_year, until, mode, replicates, seed, on_step=on_step)
+
+
+def run_request(
+    ctx: AppContext,
+    principal: Principal,
+    scenario: str | Mapping[str, Any],
+    *,
+    countries: Sequence[str] | None = None,
+    from_year: int = DEFAULT_FROM,
+    until: int = DEFAULT_UNTIL,
+    mode: str = "deterministic",
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int | None = None,
+    max_cells: int | None = None,
+) -> ProjectionResult:
+    """Run a projection asked for over the API: a bundled name or an inline scenario.
+
+    Never reads a file named by the request (inline scenarios may only build on bundled
+    ones). ``max_cells`` bounds country-years × replicates of the run (checked once the
+    country axis is known); larger runs raise :class:`Invalid` pointing to the CLI.
+    """
+    require(principal, "projections.run")
+    _check_run(mode, from_year, until, replicates, seed)
+    params = load_projection_parameters()
+    if isinstance(scenario, str):
+        chosen = load_scenario(str(bundled_scenario(scenario)), params)
+    else:
+        chosen = scenario_from_document(dict(scenario), params, "scenario")
+    return _run(
+        ctx, chosen, countries, from_year, until, mode, replicates, seed, max_cells=max_cells
+    )
+
+
+def _run(
+    ctx: AppContext,
+    chosen: Scenario,
+    countries: Sequence[str] | None,
+    from_year: int,
+    until: int,
+    mode: str,
+    replicates: int,
+    seed: int | None,
+    *,
+    max_cells: int | None = None,
+    on_step: Callable[[int], None] | None = None,
+) -> ProjectionResult:
+    params = load_projection_parameters()
     inputs = load_inputs(ctx, countries, from_year, {*chosen.ssl_editions()})
-    return run(inputs, params, chosen, from_year, until, mode=mode, on_step=on_step)
+    if max_cells is not None:
+        size = run_size(len(inputs.countries), from_year, until, mode, replicates)
+        if size > max_cells:
+            raise Invalid(
+                f"This run is too large to answer directly: {len(inputs.countries)} countries "
+                f"(with their migration partners) × {until - from_year + 1} years"
+                + (f" × {replicates} replicates" if mode == "stochastic" else "")
+                + f" = {size:,} country-years; the limit is {max_cells:,}.",
+                hint="Ask for fewer countries, years or replicates, or run it with "
+                "`hrh project run` on the command line.",
+            )
+    return run(
+        inputs,
+        params,
+        chosen,
+        from_year,
+        until,
+        mode=mode,
+        seed=seed,
+        replicates=replicates,
+        on_step=on_step,
+    )
+
+
+def run_size(n_countries: int, from_year: int, until: int, mode: str, replicates: int) -> int:
+    """Return the country-years a run steps through (times the replicates if stochastic)."""
+    return n_countries * (until - from_year + 1) * (replicates if mode == "stochastic" else 1)
 
 
 def compare_projections(
@@ -97,13 +186,20 @@ def compare_projections(
     return compare(ra, rb)
 
 
-def _check_run(mode: str, from_year: int, until: int) -> None:
-    if mode not in MODES:
+def _check_run(
+    mode: str, from_year: int, until: int, replicates: int = 1, seed: int | None = None
+) -> None:
+    if mode == "agent":
         raise Invalid(
-            f"Mode {mode!r} is not built yet: only deterministic projections run for now.",
-            hint="Stochastic (per-cell draws) and agent modes are planned; use "
-            "--mode deterministic.",
+            "Mode 'agent' is not built yet: deterministic and stochastic projections run.",
+            hint="Use --mode deterministic or --mode stochastic.",
         )
+    if mode not in MODES:
+        raise Invalid(f"Mode {mode!r}: expected one of {', '.join(MODES)}.")
+    if mode == "stochastic" and not 1 <= replicates <= MAX_REPLICATES:
+        raise Invalid(f"Replicates {replicates}: expected 1 to {MAX_REPLICATES}.")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise Invalid(f"Seed {seed}: expected a whole number from 0 to 2^63 - 1.")
     hi = POPULATION_YEARS[1]
     if not (2000 <= from_year <= until <= hi):
         raise Invalid(

@@ -228,3 +228,21 @@ def count_records(session: Session, organisation: str | None) -> int:
     if organisation is not None:
         q = q.where(R.organisation == organisation)
     return int(session.scalar(q) or 0)
+
+
+def list_records(
+    session: Session,
+    organisation: str | None,
+    *,
+    destination: str | None = None,
+    until: date | None = None,
+) -> list[RecruitmentRecord]:
+    """Return the stored records (one organisation's, or all), recruited on or before ``until``."""
+    q = select(R).order_by(R.organisation, R.record_id)
+    if organisation is not None:
+        q = q.where(R.organisation == organisation)
+    if destination is not None:
+        q = q.where(R.destination == destination)
+    if until is not None:
+        q = q.where(R.recruitment_date <= until)
+    return [_to_record(r) for r in session.scalars(q)]

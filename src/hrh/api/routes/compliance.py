@@ -234,6 +234,41 @@ def get_scorecard(
     )
 
 
+class NationalReportPublic(BaseModel):
+    """The WHO Global Code national reporting figures: counts only, never a record."""
+
+    as_of: date
+    destination: str | None
+    organisation: str | None
+    inflows_records: list[dict[str, Any]]
+    inflows_oecd: list[dict[str, Any]]
+    ssl_recruitment: list[dict[str, Any]]
+    agreements: list[dict[str, Any]]
+    sources: dict[str, str]
+    warnings: list[str]
+
+
+@router.get(
+    "/report", response_model=NationalReportPublic, dependencies=[allow("recruitment.read")]
+)
+def get_report(
+    ctx: CtxDep,
+    principal: PrincipalDep,
+    as_of: Annotated[date, Query(description="Report on this date (YYYY-MM-DD).")],
+    destination: Annotated[
+        str | None, Query(min_length=3, max_length=3, description="ISO3")
+    ] = None,
+) -> NationalReportPublic:
+    """Foreign-trained inflows, recruitment from SSL countries, agreements in force.
+
+    A recruiter's counts cover its own organisation's records only.
+    """
+    rep = svc.national_report(
+        ctx, principal, as_of, destination=destination.upper() if destination else None
+    )
+    return NationalReportPublic.model_validate(asdict(rep))
+
+
 @router.get("/agreements", response_model=AgreementsPublic, dependencies=[allow("reference.read")])
 def get_agreements(ctx: CtxDep) -> AgreementsPublic:
     """The government-to-government agreements the rules use."""

@@ -9,15 +9,19 @@ programme officer only opportunities and matches in their countries.
 
 from __future__ import annotations
 
+import re
+import tempfile
 from datetime import date
+from pathlib import Path as FsPath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from hrh.api.deps import CtxDep, PrincipalDep, allow
 from hrh.api.schemas import _In, _Out
-from hrh.services import diaspora, diaspora_matching, privacy
+from hrh.errors import Invalid
+from hrh.services import diaspora, diaspora_fhir, diaspora_matching, privacy
 
 router = APIRouter(tags=["diaspora"])
 
@@ -393,3 +397,75 @@ def export_profile(
 def erase_profile(profile_id: ProfileId, ctx: CtxDep, principal: PrincipalDep) -> ErasurePublic:
     """Erase a person's data (administrators); anonymous statistics stay the same."""
     return ErasurePublic.model_validate(privacy.erase(ctx, principal, profile_id))
+
+
+class FhirImportPublic(_Out):
+    """What a FHIR import stored (or, on a dry run, would store)."""
+
+    file: str
+    imported: int
+    dry_run: bool
+
+
+_CHUNK = 1 << 20
+_NDJSON = "application/fhir+ndjson"
+
+
+def _upload_name(raw: str | None) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", FsPath(raw or "").name).lstrip(".")
+    return name[:100] or "upload.json"
+
+
+@router.post(
+    "/diaspora/fhir",
+    response_model=FhirImportPublic,
+    dependencies=[allow("profiles.import")],
+)
+def import_fhir(
+    file: UploadFile,
+    ctx: CtxDep,
+    principal: PrincipalDep,
+    dry_run: Annotated[bool, Query(description="Check and count; store nothing.")] = False,
+) -> FhirImportPublic:
+    """Import FHIR R4 Practitioner + PractitionerRole (JSON Bundle or NDJSON), all or none."""
+    limit = ctx.settings.max_upload_mb * 1024 * 1024
+    with tempfile.TemporaryDirectory() as tmp:
+        path = FsPath(tmp) / _upload_name(file.filename)
+        size = 0
+        with path.open("wb") as out:
+            while chunk := file.file.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise Invalid(f"The upload is larger than {ctx.settings.max_upload_mb} MB.")
+                out.write(chunk)
+        summary = diaspora_fhir.import_fhir(ctx, principal, path, dry_run=dry_run)
+    return FhirImportPublic.model_validate(summary)
+
+
+_NDJSON_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"content": {_NDJSON: {"schema": {"type": "string"}}}, "description": "NDJSON"}
+}
+
+
+@router.get(
+    "/diaspora/fhir",
+    response_class=Response,
+    responses=_NDJSON_DOC,
+    dependencies=[allow("privacy.manage")],
+)
+def export_fhir(ctx: CtxDep, principal: PrincipalDep) -> Response:
+    """Every profile consenting to contact, as FHIR R4 NDJSON (administrators)."""
+    items = diaspora_fhir.export_fhir(ctx, principal)
+    return Response(diaspora_fhir.to_ndjson(items), media_type=_NDJSON)
+
+
+@router.get(
+    "/diaspora/me/fhir",
+    response_class=Response,
+    responses=_NDJSON_DOC,
+    dependencies=[allow("profile.read")],
+)
+def export_my_fhir(ctx: CtxDep, principal: PrincipalDep) -> Response:
+    """One's own profile as FHIR R4 NDJSON (Practitioner + PractitionerRole)."""
+    items = diaspora_fhir.export_fhir(ctx, principal)
+    return Response(diaspora_fhir.to_ndjson(items), media_type=_NDJSON)

@@ -1,0 +1,107 @@
+"""Records per second of the compliance engine, against a plain Python loop over the same rules.
+
+The records are synthetic but shaped like a destination's monitoring data: most candidates
+live in countries the UK Code grades green (India, the Philippines …), about a sixth in
+countries on the WHO safeguards list 2023 (mostly direct applications, which give ``info``
+notes), a few in amber countries; 2% were charged a fee, 10% have a repayment clause.
+Records, the safeguards list (read from the bundled CSV), the bundled agreements and the code
+editions are prepared before timing. Timed: ``hrh.compliance.engine.evaluate`` (vectorised
+candidate masks, then each rule's own check on the candidates) against
+``evaluate_per_record`` (every rule's check on every record) on the same records, in the
+same run; both return the same findings, which is checked on a sample before timing.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from datetime import date, timedelta
+
+from bench._report import Figure, best_of, timed
+from hrh.compliance.engine import evaluate, evaluate_per_record
+from hrh.compliance.rules import RULES, Context
+from hrh.domain.recruitment import RecruitmentRecord, SafeguardList
+from hrh.ingest.reference import REFERENCE_DIR, read_country_reference
+from hrh.params.codes_of_practice import load_editions
+from hrh.services.compliance import bundled_agreements
+
+NAME = "compliance_check_records_per_s"
+UNIT = "records/s"
+GOAL = 20.0  # the engine is at least 20 times as fast as the plain loop
+LOWER_IS_BETTER = False
+RECORDS, QUICK_RECORDS = 1_000_000, 200_000
+SSL_FILE = REFERENCE_DIR / "who_ssl_2023" / "who_health_workforce_support_safeguards_list_2023.csv"
+
+# residence → weight (per mille); NGA, GHA, ZWE, PAK, SEN are on the 2023 list, KEN and NPL amber
+RESIDENCE = {
+    "IND": 350, "PHL": 250, "ZAF": 40, "AUS": 30, "USA": 30, "LKA": 30, "MYS": 20,
+    "JAM": 30, "EGY": 30, "NGA": 80, "GHA": 40, "ZWE": 30, "PAK": 10, "SEN": 5,
+    "KEN": 20, "NPL": 5,
+}  # fmt: skip
+ROUTES = {"direct_application": 700, "active": 200, "referral": 80, "g2g": 20}
+CADRES = ("nursing_professionals", "medical_doctors", "midwifery_professionals")
+
+
+def context() -> Context:
+    """The safeguards list 2023, the bundled agreements and the code editions."""
+    with SSL_FILE.open(encoding="utf-8", newline="") as f:
+        listed = frozenset(r["iso3"] for r in csv.DictReader(f))
+    countries = {c.iso3 for c in read_country_reference().countries}
+    ssl = (SafeguardList("2023", date(2023, 3, 14), listed),)
+    return Context(ssl, tuple(bundled_agreements(countries)), load_editions())
+
+
+def records(n: int, seed: int = 20240601) -> list[RecruitmentRecord]:
+    """Return ``n`` seeded synthetic records (see the module's docstring)."""
+    rng = random.Random(seed)
+    res = rng.choices(list(RESIDENCE), weights=list(RESIDENCE.values()), k=n)
+    routes = rng.choices(list(ROUTES), weights=list(ROUTES.values()), k=n)
+    start = date(2021, 1, 1)
+    out = []
+    for i in range(n):
+        fee = rng.choice((150.0, 900.0)) if rng.random() < 0.02 else 0.0
+        clause = rng.random() < 0.10
+        out.append(
+            RecruitmentRecord(
+                f"R{i:07d}",
+                f"org{i % 50:02d}",
+                "agency" if i % 3 else "employer",
+                "GBR",
+                res[i],
+                res[i],
+                CADRES[i % 3],
+                routes[i],
+                rng.random() < 0.5,
+                start + timedelta(days=rng.randrange(1800)),
+                fee,
+                "GBP" if fee else "",
+                2000.0 if clause else 0.0,
+                float(rng.choice((12, 18, 24, 36))) if clause else 0.0,
+            )
+        )
+    return out
+
+
+def run(quick: bool = False) -> Figure:
+    """Measure the figure (best of 3, or 1 with ``quick``)."""
+    n = QUICK_RECORDS if quick else RECORDS
+    repeat = 1 if quick else 3
+    recs = records(n)
+    ctx = context()
+    sample = recs[:20_000]
+    if evaluate(sample, RULES, ctx) != evaluate_per_record(sample, RULES, ctx):
+        raise RuntimeError("the engine and the per-record loop disagree")
+    found: list[int] = []
+
+    def engine() -> float:
+        return timed(lambda: found.append(len(evaluate(recs, RULES, ctx))))
+
+    def loop() -> float:
+        return timed(lambda: found.append(len(evaluate_per_record(recs, RULES, ctx))))
+
+    base = best_of(repeat, loop)
+    took = best_of(repeat, engine)
+    if len(set(found)) != 1:
+        raise RuntimeError(f"finding counts differ between runs: {sorted(set(found))}")
+    print(f"  {n:,} records, {found[0]:,} findings (notes included)", flush=True)
+    return Figure.measured(NAME, n / took, UNIT, baseline=n / base, goal=GOAL)
