@@ -42,6 +42,7 @@ POLICY: dict[str, dict[str, str]] = {
     # data
     "data.import": {"admin": "any", "analyst": "any"},
     "projections.run": {"admin": "any", "analyst": "any"},
+    "projections.explore": dict.fromkeys(ALL, "any"),
     "sources.manage": {"admin": "any"},
     # administration
     "users.manage": {"admin": "any"},
@@ -78,6 +79,7 @@ ACTIONS: dict[str, str] = {
     "diaspora.register": "register as a diaspora professional",
     "data.import": "import data files",
     "projections.run": "run projections",
+    "projections.explore": "explore one country's deterministic projection with levers",
     "sources.manage": "edit or retire sources",
     "users.manage": "create, list and disable users",
     "tokens.manage": "create and revoke anyone's API tokens",

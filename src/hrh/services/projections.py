@@ -210,6 +210,14 @@ def _check_run(
         raise Invalid(f"Years {from_year}-{until}: at most 100 years at a time.")
 
 
+def check_explore(principal: Principal) -> None:
+    """Authorise the public scenario explorer (one country, deterministic, bounded years).
+
+    The explorer caches model inputs per process; this check runs on every request.
+    """
+    require(principal, "projections.explore")
+
+
 def load_inputs(
     ctx: AppContext,
     requested: Sequence[str] | None,

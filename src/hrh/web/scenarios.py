@@ -27,7 +27,7 @@ from hrh.projection.scenarios import Scenario, bundled_scenario, load_scenario
 from hrh.projection.scenarios import scenario_from_document as build_scenario
 from hrh.services.context import AppContext
 from hrh.services.observatory import list_countries
-from hrh.services.projections import load_inputs
+from hrh.services.projections import check_explore, load_inputs
 from hrh.web.auth import WebAuth
 from hrh.web.i18n import N_
 from hrh.web.labels import CADRES as CADRE_LABELS
@@ -289,6 +289,7 @@ def make_scenarios_router(auth: WebAuth) -> APIRouter:
         except Invalid as exc:
             context = {"title": BAD_FILTER_TITLE, "message": BAD_LEVER, "code": str(exc)[:20]}
             return auth.render(request, "error.html", context, status_code=400)
+        check_explore(request.state.principal)  # the policy, declared in hrh.domain.policy
         try:
             return explorer.explore(levers)
         except NotFound:
