@@ -61,14 +61,17 @@ def find_header(lines: list[str], required: Sequence[str], file: str, max_scan: 
     )
 
 
-def iter_rows(
+def iter_cells(
     text: str, file: str, header_index: int = 0
-) -> tuple[list[str], Iterator[tuple[int, dict[str, str] | Problem]]]:
-    """Parse CSV text from the header line on.
+) -> tuple[list[str], Iterator[tuple[int, list[str] | Problem]]]:
+    """Parse CSV text from the header line on, as lists of cells.
 
-    Returns:
-        The header cells and an iterator of ``(line number, row dict)`` or, for a row whose
-        number of cells does not match the header, ``(line number, Problem)``.
+    Blank rows are skipped; a row with another number of cells than the header, or text
+    that is not valid CSV, becomes a located ``Problem`` (the latter ends the file).
+
+    >>> header, rows = iter_cells(chr(10).join(["a,b", "1,2", "", "3"]), "f.csv")
+    >>> header, [(line, isinstance(r, Problem)) for line, r in rows]
+    (['a', 'b'], [(2, False), (4, True)])
     """
     lines = text.splitlines(keepends=True)
     body = "".join(lines[header_index:])
@@ -78,8 +81,9 @@ def iter_rows(
     except (StopIteration, csv.Error) as exc:
         raise Invalid(f"{file}: cannot read the header row ({exc}).") from exc
     offset = header_index
+    width = len(header)
 
-    def rows() -> Iterator[tuple[int, dict[str, str] | Problem]]:
+    def rows() -> Iterator[tuple[int, list[str] | Problem]]:
         start = reader.line_num
         while True:
             try:
@@ -87,29 +91,42 @@ def iter_rows(
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield (
-                    offset + reader.line_num,
-                    Problem(file, offset + reader.line_num, None, None, f"valid CSV ({exc})"),
-                )
+                at = offset + reader.line_num
+                yield at, Problem(file, at, None, None, f"valid CSV ({exc})")
                 return
             line = offset + start + 1
             start = reader.line_num
-            if not cells or all(not c.strip() for c in cells):
+            if len(cells) == width and cells[0].strip():  # the common case, checked first
+                yield line, cells
+            elif not cells or all(not c.strip() for c in cells):
                 continue
-            if len(cells) != len(header):
-                yield (
-                    line,
-                    Problem(
-                        file,
-                        line,
-                        None,
-                        ",".join(cells)[:80],
-                        f"{len(header)} cells as in the header (got {len(cells)}; "
-                        "truncated or shifted row?)",
-                    ),
+            elif len(cells) != width:
+                expected = (
+                    f"{width} cells as in the header (got {len(cells)}; truncated or shifted row?)"
                 )
-                continue
-            yield line, dict(zip(header, cells, strict=True))
+                yield line, Problem(file, line, None, ",".join(cells)[:80], expected)
+            else:
+                yield line, cells
+
+    return header, rows()
+
+
+def iter_rows(
+    text: str, file: str, header_index: int = 0
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str] | Problem]]]:
+    """Parse CSV text from the header line on, as dicts keyed by the header (see ``iter_cells``).
+
+    Returns:
+        The header cells and an iterator of ``(line number, row dict)`` or, for a row whose
+        number of cells does not match the header, ``(line number, Problem)``.
+    """
+    header, cells = iter_cells(text, file, header_index)
+
+    def rows() -> Iterator[tuple[int, dict[str, str] | Problem]]:
+        for line, row in cells:
+            yield line, row if isinstance(row, Problem) else dict(zip(header, row, strict=True))
+
+    return header, rows()
 
     return header, rows()
 

@@ -19,8 +19,6 @@ unit        optional: ``persons`` (default for headcount), ``thousands``,
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterator, Mapping
 from operator import itemgetter
@@ -31,7 +29,7 @@ from hrh.domain.codes import BASES, normalise_age_band, normalise_sex, resolve_c
 from hrh.domain.records import SourceMeta, StockObs
 from hrh.errors import HrhError, Invalid, Problem
 from hrh.ingest._excel import open_workbook
-from hrh.ingest._text import parse_number, parse_year, read_text
+from hrh.ingest._text import iter_cells, parse_number, parse_year, read_text
 from hrh.ingest._tidy_fast import read_columnar
 from hrh.ingest.base import Batch, CountryIndex, ImportResult, Sink, file_sha256
 
@@ -295,47 +293,11 @@ def _rows(path: Path) -> tuple[dict[str, int], Rows]:
 
 
 def _csv_rows(text: str, file: str) -> tuple[dict[str, int], Rows]:
-    """Parse CSV text with the rules of ``hrh.ingest._text.iter_rows``, as lists of cells.
-
-    Blank rows are skipped; a row with another number of cells than the header, or text
-    that is not valid CSV, becomes a located ``Problem`` (the latter ends the file).
-    """
-    reader = csv.reader(io.StringIO(text), strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        raise Invalid(f"{file}: cannot read the header row ({exc}).") from exc
+    """Parse CSV text as lists of cells (``hrh.ingest._text.iter_cells``) and map the columns."""
+    header, rows = iter_cells(text, file)
     _check_header(header, file)
     last = {h: i for i, h in enumerate(header)}  # as dict(zip(header, cells)) keeps the last
-    columns = {h.lower(): i for h, i in last.items()}
-    width = len(header)
-
-    def rows() -> Rows:
-        start = reader.line_num
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                at = reader.line_num
-                yield at, Problem(file, at, None, None, f"valid CSV ({exc})")
-                return
-            line = start + 1
-            start = reader.line_num
-            if len(cells) == width and cells[0].strip():
-                yield line, cells
-            elif not cells or all(not c.strip() for c in cells):
-                continue
-            elif len(cells) != width:
-                got = (
-                    f"{width} cells as in the header (got {len(cells)}; truncated or shifted row?)"
-                )
-                yield line, Problem(file, line, None, ",".join(cells)[:80], got)
-            else:
-                yield line, cells
-
-    return columns, rows()
+    return {h.lower(): i for h, i in last.items()}, rows
 
 
 def _check_header(header: list[str], file: str) -> None:
