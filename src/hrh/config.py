@@ -23,6 +23,12 @@ class Settings(BaseSettings):
             personal fields; never in the repository.
         key_file: where to read the master key when ``secret_key`` is not set (default
             ``<var_dir>/secret.key``, created on first use with a warning).
+        smtp_url: outgoing mail server, ``smtp://[user:password@]host[:port][?starttls=true]``
+            or ``smtps://…`` for implicit TLS; when unset, mail is written to ``outbox_dir``.
+        mail_from: the sender address of every message.
+        outbox_dir: where messages go when no SMTP server is configured (default
+            ``<var_dir>/outbox``), one RFC 5322 ``.eml`` file each.
+        public_url: the address users reach the web observatory at, used in links sent by mail.
     """
 
     model_config = SettingsConfigDict(env_prefix="HRH_", extra="ignore")
@@ -36,6 +42,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     secret_key: SecretStr | None = None
     key_file: Path | None = None
+    smtp_url: SecretStr | None = None
+    mail_from: str = "HRH Observatory <no-reply@localhost>"
+    outbox_dir: Path | None = None
+    public_url: str = "http://127.0.0.1:8000"
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to ``sqlite:///<var_dir>/hrh.sqlite``."""
