@@ -16,6 +16,7 @@ from hrh.services.keys import session_key
 from hrh.web.auth import CSRF_MESSAGE, CSRF_TITLE, CsrfRejected, WebAuth, request_language
 from hrh.web.i18n import load_catalogs
 from hrh.web.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
+from hrh.web.economics import make_economics_router
 from hrh.web.library import make_library_router
 from hrh.web.login import make_login_router
 from hrh.web.pages import NO_SUCH_PAGE, NOT_FOUND_TITLE, make_pages_router
@@ -108,3 +109,4 @@ def install_web(app: FastAPI, ctx: AppContext) -> None:
     app.include_router(make_pages_router(auth))
     app.include_router(make_scenarios_router(auth))
     app.include_router(make_library_router(auth))
+    app.include_router(make_economics_router(auth))
