@@ -55,6 +55,7 @@ test: install browser lint
 	$(BIN)/python -m pytest -n auto
 
 bench: install
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
 docs: install

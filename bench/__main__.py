@@ -11,10 +11,17 @@ from types import ModuleType
 
 from bench import (
     compliance_check,
+    diaspora_matching,
+    profile_page,
+    projection_agent,
+    projection_agent_memory,
+    projection_cell_vs_agent,
+    projection_mesa,
     projection_ratio,
     projection_stochastic,
     projection_world,
     reference_load,
+    scenario_explorer,
     tidy_import,
 )
 from bench._report import Figure, write
@@ -22,10 +29,17 @@ from bench._report import Figure, write
 BENCHMARKS: dict[str, ModuleType] = {
     "tidy_import": tidy_import,
     "compliance_check": compliance_check,
+    "diaspora_matching": diaspora_matching,
     "reference_load": reference_load,
     "projection_world": projection_world,
     "projection_stochastic": projection_stochastic,
     "projection_ratio": projection_ratio,
+    "projection_agent": projection_agent,
+    "projection_cell_vs_agent": projection_cell_vs_agent,
+    "projection_mesa": projection_mesa,
+    "projection_agent_memory": projection_agent_memory,
+    "scenario_explorer": scenario_explorer,
+    "profile_page": profile_page,
 }
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "var" / "bench.json"
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import uuid
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from hrh.config import Settings
 from hrh.services import imports
@@ -25,10 +26,20 @@ PG_URL = os.environ.get("HRH_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 _DATA_TABLES = (
+    "projection_run_sources",
+    "projection_runs",
     "library_entry_countries",
     "library_entries",
     "compliance_findings",
     "recruitment_records",
+    "compliance_organisation_listings",
+    "compliance_organisations",
+    "compliance_agreements",
+    "diaspora_incentives",
+    "diaspora_returns",
+    "diaspora_outcomes",
+    "diaspora_notifications",
+    "diaspora_assignments",
     "diaspora_consents",
     "diaspora_profiles",
     "diaspora_opportunities",
@@ -37,14 +48,39 @@ _DATA_TABLES = (
     "populations",
     "migration_flows",
     "coverage_indices",
+    "economic_values",
     "safeguard_list_entries",
     "import_log",
     "api_tokens",
     "password_resets",
+    "auth_throttle",
     "users",
     "audit_events",
     "sources",
 )
+
+
+#: Every engine that has opened a connection (applications built by tests make their own).
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _seen(connection: Connection) -> None:
+    _ENGINES.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_connections_of_new_engines() -> Iterator[None]:
+    """Close the pooled connections of engines first used by a test when it ends.
+
+    Each application a test builds opens its own engine; without this, their idle pooled
+    connections outlive the test and a long run exhausts PostgreSQL's connection limit.
+    """
+    before = set(_ENGINES)
+    yield
+    for engine in list(_ENGINES):
+        if engine not in before:
+            engine.dispose()
 
 
 def _create_pg_database(prefix: str) -> str:

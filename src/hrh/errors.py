@@ -94,3 +94,10 @@ class Forbidden(HrhError):
 
     code = "forbidden"
     status = 403
+
+
+class TooManyRequests(HrhError):
+    """The caller sent too many requests of one kind; it may try again later."""
+
+    code = "rate_limited"
+    status = 429

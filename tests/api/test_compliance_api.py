@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from hrh.asgi import create_app
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.services import accounts
+from hrh.services.compliance_registry import load_bundled_agreements
 from hrh.services.context import AppContext
 
 HEADER = (
@@ -42,6 +43,7 @@ def _bearer(ctx: AppContext, username: str, role: str, **kw: object) -> dict[str
 
 @pytest.fixture
 def api(ctx: AppContext) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    load_bundled_agreements(ctx)
     h = {
         "acme": _bearer(ctx, "rec-acme", "recruiter", organisation="acme"),
         "beta": _bearer(ctx, "rec-beta", "recruiter", organisation="beta"),
@@ -140,6 +142,7 @@ def test_scorecards_are_scoped(api: tuple[TestClient, dict[str, dict[str, str]]]
             "findings": 1,
             "rate": 0.5,
             "trend": {"2024": 0.5},
+            "status": {"status": "not_in_registry", "source": ""},
         }
     ]
     for by in ("employer", "source", "destination"):
@@ -160,6 +163,7 @@ def test_roles_without_recruitment_access_are_refused(
 
 
 def test_public_reference(ctx: AppContext) -> None:
+    load_bundled_agreements(ctx)
     with TestClient(create_app(ctx.settings)) as c:
         ags = c.get(f"{URL}/agreements").json()
         assert ags["count"] == 6

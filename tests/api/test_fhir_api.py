@@ -48,7 +48,13 @@ def test_import_then_export_ndjson(client: TestClient, ctx: AppContext) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/fhir+ndjson")
     lines = [json.loads(x) for x in r.text.splitlines()]
-    assert [x["id"] for x in lines] == ["F001", "F001-role", "F002", "F002-role"]
+    assert [x["id"] for x in lines if x["resourceType"] != "Consent"] == [
+        "F001",
+        "F001-role",
+        "F002",
+        "F002-role",
+    ]
+    assert [x["id"] for x in lines[2:5]] == [f"F001-consent-{k}" for k in (1, 2, 3)]
     assert lines[0]["name"] == [{"text": "Ama Serwaa Mensah"}]
 
 
@@ -86,6 +92,8 @@ def test_roles(client: TestClient, ctx: AppContext) -> None:
     r = client.get(f"{API}/diaspora/me/fhir", headers=member)
     assert r.status_code == 200
     mine = [json.loads(x) for x in r.text.splitlines()]
-    assert [x["resourceType"] for x in mine] == ["Practitioner", "PractitionerRole"]
+    assert [x["resourceType"] for x in mine] == ["Practitioner", "PractitionerRole"] + [
+        "Consent"
+    ] * 3
     assert mine[0]["name"] == [{"text": "Zola Dlamini"}]
     assert client.get(f"{API}/diaspora/fhir", headers=member).status_code == 403

@@ -27,6 +27,8 @@ PATH_VALUES = {
     "organisation": "acme",  # compliance
     "record_id": "R1",
     "by": "agency",
+    "run_id": "pr-0",  # projections: no such run (404 for everyone)
+    "assignment_id": "as-none",  # diaspora assignments: no such one (404)
 }
 QUERY = {"/api/v1/series": {"country": "GHA", "cadre": "221"}}
 CSV = b"country,cadre,year,measure,value,source\nGHA,221,2020,per_10k,1.7,Test\n"
@@ -77,6 +79,31 @@ def _call(client: TestClient, template: str, method: str, headers: dict[str, str
         kwargs["json"] = {"username": "x", "role": "not-a-role"}
     elif method == "POST" and template.endswith("/tokens"):
         kwargs["json"] = {"name": "m", "username": "nobody-here"}
+    elif method == "POST" and template.endswith("/diaspora/assignments"):
+        kwargs["json"] = {"profile_id": "dp-none", "opportunity_id": "op-none"}
+    elif method == "POST" and template.endswith("/assignments/from-match"):
+        kwargs["json"] = {"opportunity_id": "op-none"}
+    elif method == "POST" and template.endswith("/{assignment_id}/respond"):
+        kwargs["json"] = {"accept": True}
+    elif method == "POST" and template.endswith("/{assignment_id}/outcome"):
+        kwargs["json"] = {"hours": 1, "patients_seen": 0, "staff_trained": 0}
+    elif method == "POST" and template.endswith("/compliance/organisations"):
+        kwargs["json"] = {"name": "matrix-org", "country": "GBR", "type": "agency"}
+    elif method == "POST" and template.endswith("/compliance/agreements"):
+        kwargs["json"] = {"agreement_id": "M-1", "origin": "KEN", "destination": "GBR",
+                          "valid_from": "2024-01-01", "kind": "mou", "source": "m"}  # fmt: skip
+    elif method == "POST" and template.endswith("/organisations/import"):
+        body = "name,country,type,ethical_recruiter_from,ethical_recruiter_to,source\n"
+        body += "m,GBR,agency,,,\n"
+        kwargs["files"] = {"file": ("o.csv", body, "text/csv")}
+        kwargs["params"] = {"dry_run": "true"}
+    elif method == "POST" and template.endswith("/agreements/import"):
+        body = "agreement_id,origin,destination,cadres,valid_from,valid_to,kind,source\n"
+        body += "M-2,KEN,GBR,,2024-01-01,,mou,matrix\n"
+        kwargs["files"] = {"file": ("a.csv", body, "text/csv")}
+        kwargs["params"] = {"dry_run": "true"}
+    elif method == "POST" and template.endswith("/diaspora/returns"):
+        kwargs["json"] = {"profile_id": "dp-none", "country": "GHA", "returned_on": "2026-01-01"}
     return client.request(method, path, **kwargs).status_code  # type: ignore[arg-type]
 
 

@@ -1,13 +1,15 @@
-"""Projections over the API: synchronous runs, size limit, policy, bundled scenarios."""
+"""Projections over the API: stored runs, jobs, size limit, policy, bundled scenarios."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
+from hrh import __version__
 from hrh.asgi import create_app
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.services import accounts
@@ -97,8 +99,101 @@ def test_refusals(client: tuple[TestClient, dict[str, str]]) -> None:
     r = c.post(URL, json={"mode": "stochastic", "replicates": 500}, headers=headers)
     assert r.status_code == 422 and "hrh project run" in r.json()["hint"]
     r = c.post(URL, json={"mode": "agent", "countries": ["GHA"]}, headers=headers)
-    assert r.status_code == 422 and "not built yet" in r.json()["error"]
+    assert r.status_code == 422 and "hrh project run" in r.json()["hint"]
     r = c.post(URL, json={"scenario": "/etc/passwd"}, headers=headers)
     assert r.status_code == 404
     assert c.post(URL, json={"replicates": 0}, headers=headers).status_code == 422
     assert c.post(URL, json={"countries": ["GHA"]}).status_code == 401
+
+
+def _wait(c: TestClient, href: str, headers: dict[str, str]) -> dict[str, object]:
+    """Poll a queued run until it is done or failed (the deadline only guards a hang)."""
+    deadline = time.monotonic() + 120
+    while True:
+        doc: dict[str, object] = c.get(href, headers=headers).json()
+        if doc["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return doc
+        time.sleep(0.1)
+
+
+def test_a_run_is_stored_and_read_back_by_its_owner_only(
+    client: tuple[TestClient, dict[str, str]], reference_ctx: AppContext
+) -> None:
+    c, owner = client
+    body = {"countries": ["GHA"], "until": 2027, "mode": "stochastic", "replicates": 5, "seed": 7}
+    posted = c.post(URL, json=body, headers=owner)
+    assert posted.status_code == 200, posted.text
+    doc = posted.json()
+    assert doc["status"] == "done" and doc["id"].startswith("pr-")
+    assert doc["href"] == f"{URL}/{doc['id']}"
+    got = c.get(doc["href"], headers=owner)
+    assert got.status_code == 200, got.text
+    run = got.json()
+    assert run["status"] == "done" and run["error"] == ""
+    assert (run["scenario"], run["mode"], run["seed"], run["replicates"]) == (
+        "baseline",
+        "stochastic",
+        7,
+        5,
+    )
+    assert run["scenario_hash"] == doc["hash"] and len(run["parameters_hash"]) == 64
+    assert run["code_version"].startswith(__version__)
+    assert run["result"]["rows"] == doc["rows"]
+    assert run["row_count"] == len(doc["rows"]) == 2 * 3
+    assert run["countries"] == ["GHA"] and run["public"] is False
+    assert run["request"]["seed"] == 7 and run["request"]["mode"] == "stochastic"
+    assert run["sources"] and all("@" in s for s in run["sources"])
+    assert set(run["sources"]) == set(doc["sources"])
+    # another analyst and the public do not see it (404, not 403); an admin does
+    assert c.get(doc["href"], headers=_token(reference_ctx, "analyst")).status_code == 404
+    assert c.get(doc["href"]).status_code == 404
+    assert c.get(doc["href"], headers=_token(reference_ctx, "admin")).status_code == 200
+    listed = c.get(URL, headers=owner).json()
+    assert doc["id"] in {r["id"] for r in listed["data"]}
+    assert all("result" not in r for r in listed["data"])
+    assert doc["id"] not in {r["id"] for r in c.get(URL).json()["data"]}
+
+
+def test_a_public_run_is_readable_by_everyone(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, owner = client
+    body = {"countries": ["GHA"], "until": 2026, "public": True}
+    doc = c.post(URL, json=body, headers=owner).json()
+    anonymous = c.get(doc["href"])
+    assert anonymous.status_code == 200
+    assert anonymous.json()["result"]["rows"] == doc["rows"]
+    assert doc["id"] in {r["id"] for r in c.get(URL).json()["data"]}
+
+
+def test_a_large_run_is_a_job_to_poll(
+    client: tuple[TestClient, dict[str, str]], reference_ctx: AppContext
+) -> None:
+    c, headers = client
+    # GHA's axis holds 8 countries (with its partners): 8 × 6 years × 250 replicates > 10,000
+    body = {"countries": ["GHA"], "until": 2030, "mode": "stochastic", "replicates": 250}
+    posted = c.post(URL, json=body, headers=headers)
+    assert posted.status_code == 202, posted.text
+    head = posted.json()
+    assert set(head) == {"id", "status", "href"} and head["status"] == "queued"
+    run = _wait(c, head["href"], headers)
+    assert run["status"] == "done", run
+    assert isinstance(run["seed"], int) and run["size"] > 10_000
+    result = run["result"]
+    assert isinstance(result, dict)
+    direct = svc.run_projection(
+        reference_ctx,
+        "baseline",
+        countries=["GHA"],
+        until=2030,
+        mode="stochastic",
+        replicates=250,
+        seed=run["seed"],
+    )
+    assert result["rows"] == direct.document()["rows"]
+
+
+def test_unknown_and_malformed_run_ids(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, headers = client
+    r = c.get(f"{URL}/pr-0123456789abcdef01234567", headers=headers)
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    assert "hrh project runs" in r.json()["hint"]
+    assert c.get(f"{URL}/not-a-run", headers=headers).status_code == 422

@@ -122,3 +122,38 @@ def test_users_tokens_and_audit_from_the_cli(env: dict[str, str]) -> None:
     assert {e["actor"] for e in events} == {"local:cli"}
     csv_out = runner.invoke(app, ["audit", "list", "-f", "csv"], env=env).stdout
     assert csv_out.splitlines()[0] == "id,at,actor,action,target,detail,hash"
+
+
+def test_email_roles_and_sign_out_from_the_cli(env: dict[str, str]) -> None:
+    r = runner.invoke(
+        app, ["user", "add", "ama", "--role", "analyst", "--email", "ama@example.org"], env=env
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["user", "add", "kofi", "--role", "analyst", "--email", "nope"], env=env)
+    assert r.exit_code == 1 and "not an e-mail address" in r.output
+    users = json.loads(runner.invoke(app, ["user", "list", "-f", "json"], env=env).stdout)
+    assert [(u["username"], u["email"]) for u in users] == [("ama", "ama@example.org")]
+    r = runner.invoke(app, ["user", "set-email", "ama", "ama.mensah@example.org"], env=env)
+    assert r.exit_code == 0 and "set" in r.output
+    r = runner.invoke(app, ["user", "set-role", "ama", "--role", "recruiter"], env=env)
+    assert r.exit_code == 1 and "organisation" in r.output
+    r = runner.invoke(
+        app, ["user", "set-role", "ama", "--role", "recruiter", "--org", "acme"], env=env
+    )
+    assert r.exit_code == 0 and "recruiter (acme)" in r.output
+    r = runner.invoke(app, ["user", "sign-out", "ama"], env=env)
+    assert r.exit_code == 0 and "ended" in r.output
+    r = runner.invoke(app, ["user", "set-email", "ama", ""], env=env)
+    assert r.exit_code == 0 and "removed" in r.output
+    r = runner.invoke(app, ["user", "reset-link", "ama"], env=env)
+    assert r.exit_code == 0 and "/reset-password?token=hrhreset_" in r.output
+    events = json.loads(runner.invoke(app, ["audit", "list", "-f", "json"], env=env).stdout)
+    assert [e["action"] for e in events] == [
+        "user.add",
+        "user.update",
+        "user.update",
+        "user.sessions_revoked",
+        "user.update",
+        "user.password_reset_issued",
+    ]
+    assert "ama@" not in json.dumps(events) and "mensah" not in json.dumps(events)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from hrh.cli import app
+from hrh.services.compliance_registry import load_bundled_agreements
 from hrh.services.context import AppContext
 
 runner = CliRunner()
@@ -74,6 +75,7 @@ def test_bad_file_names_lines_and_exits_1(ctx: AppContext) -> None:
 
 
 def test_import_findings_scorecard(ctx: AppContext) -> None:
+    load_bundled_agreements(ctx)
     env = _env(ctx)
     r = runner.invoke(
         app, ["compliance", "import", str(DATA / "records.csv"), "--org", "acme"], env=env
@@ -102,6 +104,7 @@ def test_import_findings_scorecard(ctx: AppContext) -> None:
             "findings": 1,
             "rate": 0.5,
             "trend": {"2023": 0.5},
+            "status": {"status": "not_in_registry", "source": ""},
         }
     ]
     r = runner.invoke(app, ["compliance", "scorecard", "--by", "planet"], env=env)

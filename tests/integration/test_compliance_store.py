@@ -9,11 +9,18 @@ import pytest
 from hrh.domain.policy import LOCAL_ADMIN, Principal
 from hrh.errors import Forbidden, Invalid, NotFound
 from hrh.services import compliance as svc
+from hrh.services.compliance_registry import load_bundled_agreements
 from hrh.services.context import AppContext
 
 DATA = Path(__file__).parents[1] / "data" / "compliance"
 ACME = Principal("user", "r", "recruiter", organisation="acme")
 OFFICER = Principal("user", "p", "programme_officer", countries=frozenset({"GHA"}))
+
+
+@pytest.fixture(autouse=True)
+def _agreements(ctx: AppContext) -> None:
+    """The bundled UK agreements, as `hrh load reference` stores them."""
+    load_bundled_agreements(ctx)
 
 
 def test_import_is_all_or_nothing_and_replaces_by_id(ctx: AppContext) -> None:

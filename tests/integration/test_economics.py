@@ -29,6 +29,8 @@ from hrh.errors import Invalid, NotFound
 from hrh.services import economics, imports
 from hrh.services.context import AppContext
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+
 HEADER = "COU,Country,VAR,Variable,CO2,Country of origin,YEA,Year,Value,Flag Codes,Flags\n"
 ROWS = [
     ("GBR", "FTDS", "KEN", 2017, 900),
@@ -183,3 +185,21 @@ def test_bad_sharing_input(
     with pytest.raises(error) as err:
         economics.cost_sharing(world, **args)  # type: ignore[arg-type]
     assert named in str(err.value)
+
+
+def test_remittances_are_compared_where_data_exist(world: AppContext) -> None:
+    assert economics.corridor_loss(world, origin="KEN").remittances is None
+    imports.import_file(
+        world, "wdi", DATA / "wdi" / "API_BX.TRF.PWKR.CD.DT_constructed.csv", principal=LOCAL_ADMIN
+    )
+    r = economics.corridor_loss(world, origin="KEN")
+    m = r.remittances
+    assert m is not None
+    assert (m.year, m.remittances_usd) == (2018, 2_000_000_000)
+    assert m.source.startswith("wb-wdi:BX.TRF.PWKR.CD.DT@")
+    assert m.loss_central_usd == pytest.approx(r.total_loss_central)
+    assert m.loss_in_years_of_remittances == pytest.approx(844_669_682 / 2e9)
+    # a user's cost in another currency: no comparison with USD remittances
+    kes = economics.corridor_loss(world, origin="KEN", cadre="medical_doctors", cost=5e6)
+    assert kes.currency == "as supplied"
+    assert kes.remittances is None

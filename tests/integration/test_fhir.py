@@ -86,11 +86,14 @@ def test_ndjson_dry_run_stores_nothing_then_imports(ctx: AppContext) -> None:
     assert diaspora_fhir.export_fhir(ctx, LOCAL_ADMIN) == []
     diaspora_fhir.import_fhir(ctx, LOCAL_ADMIN, path)
     kinds = [(r["resourceType"], r["id"]) for r in diaspora_fhir.export_fhir(ctx, LOCAL_ADMIN)]
+    consents = [("Consent", f"-consent-{k}") for k in (1, 2, 3)]  # one per purpose
     assert kinds == [
         ("Practitioner", "N001"),
         ("PractitionerRole", "N001-role"),
+        *((kind, "N001" + suffix) for kind, suffix in consents),
         ("Practitioner", "N002"),
         ("PractitionerRole", "N002-role"),
+        *((kind, "N002" + suffix) for kind, suffix in consents),
     ]
     with pytest.raises(Conflict):
         diaspora_fhir.import_fhir(ctx, LOCAL_ADMIN, path)
@@ -105,6 +108,7 @@ def test_round_trip_import_export_import(ctx: AppContext, tmp_path: Path) -> Non
     assert {json.loads(line)["id"] for line in first.splitlines()} == {
         *ids,
         *(f"{i}-role" for i in ids),
+        *(f"{i}-consent-{k}" for i in ids for k in (1, 2, 3)),
     }
     out = tmp_path / "export.ndjson"
     out.write_text(first, encoding="utf-8")
@@ -216,7 +220,9 @@ def test_a_member_exports_only_their_own_profile(ctx: AppContext) -> None:
     diaspora_fhir.import_fhir(ctx, LOCAL_ADMIN, DATA / "bundle.json")
     wanjiru = _member(ctx, "wanjiru")
     items = diaspora_fhir.export_fhir(ctx, wanjiru)
-    assert [r["resourceType"] for r in items] == ["Practitioner", "PractitionerRole"]
+    assert [r["resourceType"] for r in items] == ["Practitioner", "PractitionerRole"] + [
+        "Consent"
+    ] * 3
     assert items[0]["name"] == [{"text": "Nurse wanjiru"}]
     assert items[0]["communication"][1]["coding"][0]["code"] == "sw"
     with pytest.raises(Forbidden):
@@ -240,7 +246,7 @@ def test_cli_import_and_export(ctx: AppContext, tmp_path: Path) -> None:
     out = tmp_path / "out.ndjson"
     r = runner.invoke(app, ["diaspora", "export-fhir", "--out", str(out)], env=env)
     assert r.exit_code == 0, r.output
-    assert len(out.read_text().splitlines()) == 4  # F001, F002 and their roles
+    assert len(out.read_text().splitlines()) == 10  # F001, F002, their roles and 3 consents each
     r = runner.invoke(app, ["diaspora", "import-fhir", str(DATA / "bad_date.ndjson")], env=env)
     assert r.exit_code != 0
     assert "bad_date.ndjson:1" in r.output and "1980-13-45" not in r.output

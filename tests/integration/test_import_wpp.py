@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -255,9 +254,7 @@ def test_file_without_edition_is_refused(ctx: AppContext, tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_full_wpp2022_medium_variant(ctx: AppContext) -> None:
-    started = time.perf_counter()
     summary = imports.import_file(ctx, "wpp", MEDIUM_2022, principal=LOCAL_ADMIN)
-    elapsed = time.perf_counter() - started
     # 22,519 rows: 18,644 countries/areas (236 × 79 years) × 21 bands; the rest aggregates.
     assert (summary.rows_read, summary.records) == (22_519, 18_644 * 21)
     assert summary.skipped == {"aggregate rows": 3_871, "label/separator rows": 4}
@@ -268,19 +265,16 @@ def test_full_wpp2022_medium_variant(ctx: AppContext) -> None:
     assert _query(ctx, total, c="NGA", y=2023)[0][0] == pytest.approx(223_806_000, abs=10_000)
     countries = _query(ctx, "SELECT COUNT(DISTINCT country) FROM populations")[0][0]
     assert countries == 236
-    assert elapsed < 120
 
 
 @pytest.mark.slow
-def test_full_wpp2022_estimates_read_fast() -> None:
+def test_full_wpp2022_estimates_read() -> None:
     from hrh.ingest.base import CountryIndex
     from hrh.ingest.reference import read_country_reference
 
     ref = read_country_reference()
     index = CountryIndex({c.iso3: c for c in ref.countries}, ref.aliases, frozenset(ref.aggregates))
-    started = time.perf_counter()
     result = wpp.read(ESTIMATES_2022, index, {})
-    elapsed = time.perf_counter() - started
     assert not result.problems
     assert (result.rows_read, result.records) == (20_524, 16_992 * 21)
     assert result.skipped == {"aggregate rows": 3_528, "label/separator rows": 4}
@@ -291,7 +285,6 @@ def test_full_wpp2022_estimates_read_fast() -> None:
     }
     assert ghana[(2021, "20-24")] == 2_867_000.0
     assert {o.variant for o in result.batches[0].population} == {"estimate"}
-    assert elapsed < 15
 
 
 @pytest.mark.slow

@@ -128,7 +128,7 @@ def test_compare_and_scenarios_commands(env: dict[str, str], tmp_path: Path) -> 
     assert float(rows[-1]["supply_diff"]) > 0  # 2030: retention and return add workers
 
 
-def test_run_writes_csv_and_rejects_modes_not_built(env: dict[str, str], tmp_path: Path) -> None:
+def test_run_writes_csv_and_rejects_unknown_modes(env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "run.csv"
     r = runner.invoke(
         app,
@@ -137,16 +137,16 @@ def test_run_writes_csv_and_rejects_modes_not_built(env: dict[str, str], tmp_pat
     )
     assert r.exit_code == 0, r.output
     assert out.read_text().splitlines()[0].startswith("country,cadre,year,supply,need,gap")
-    r = runner.invoke(app, ["project", "run", "baseline", "--mode", "agent"], env=env)
-    assert r.exit_code == 1 and "not built yet" in r.output
+    r = runner.invoke(app, ["project", "run", "baseline", "--mode", "simulated"], env=env)
+    assert r.exit_code == 1 and "Mode 'simulated'" in r.output
     r = runner.invoke(app, ["project", "run", "baseline", "-c", "XXX"], env=env)
     assert r.exit_code == 1 and "Unknown country 'XXX'" in r.output
     r = runner.invoke(
         app,
-        ["project", "run", "baseline", "-c", "GHA", "--out", str(tmp_path / "x.parquet")],
+        ["project", "run", "baseline", "-c", "GHA", "--out", str(tmp_path / "x.txt")],
         env=env,
     )
-    assert r.exit_code == 1 and ".csv or .json" in r.output
+    assert r.exit_code == 1 and ".csv, .json or .parquet" in r.output
 
 
 def test_stochastic_run_json_records_seed_and_quantiles(env: dict[str, str]) -> None:

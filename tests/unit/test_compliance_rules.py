@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from hrh.compliance.engine import evaluate, evaluate_per_record, summarise
 from hrh.compliance.rules import RULES, RULES_BY_ID, Context
-from hrh.domain.recruitment import Agreement, RecruitmentRecord, SafeguardList
+from hrh.domain.recruitment import (
+    Agreement,
+    Listing,
+    Organisation,
+    RecruitmentRecord,
+    SafeguardList,
+)
 from hrh.params.codes_of_practice import load_editions
 
 CASES = Path(__file__).parents[1] / "cases" / "compliance"
@@ -40,7 +46,17 @@ def _context(raw: dict[str, Any]) -> Context:
         )
         for a in raw.get("agreements", [])
     )
-    return Context(lists, agreements, EDITIONS)
+    organisations = {
+        o["name"]: Organisation(
+            o["name"],
+            o["country"],
+            o["kind"],
+            tuple(Listing(p["valid_from"], p["valid_to"], p["source"]) for p in o["listings"]),
+            o["source"],
+        )
+        for o in raw.get("organisations", [])
+    }
+    return Context(lists, agreements, EDITIONS, organisations=organisations)
 
 
 def _golden() -> list[Any]:
@@ -112,6 +128,12 @@ LISTS = (
     SafeguardList("2020", date(2020, 11, 17), frozenset({"GHA", "NGA", "NPL"})),
     SafeguardList("2023", date(2023, 3, 14), frozenset({"GHA", "NGA", "NPL", "KEN"})),
 )
+ORGANISATIONS = {
+    "acme": Organisation(
+        "acme", "GBR", "agency", (Listing(date(2022, 1, 1), date(2023, 6, 30), "NHS"),), "NHS"
+    ),
+    "beta": Organisation("beta", "GBR", "employer"),
+}
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 31))
 
 
@@ -132,6 +154,8 @@ def records(draw: st.DrawFn, i: int = 0) -> RecruitmentRecord:
         fee_currency=draw(st.sampled_from(["", "GBP", "KES"])),
         repayment_clause_amount=draw(st.sampled_from([0.0, 2000.0])),
         repayment_clause_months=draw(st.sampled_from([0.0, 24.0, 36.0])),
+        salary_offered=draw(st.sampled_from([None, 30000.0, 35000.0])),
+        domestic_salary=draw(st.sampled_from([None, 35000.0])),
     )
 
 
@@ -245,14 +269,16 @@ def test_bad_code_editions_name_the_file_and_key(tmp_path: Path, text: str, wher
     st.lists(agreements(), max_size=4),
     st.sampled_from([(), LISTS[:1], LISTS, LISTS[::-1]]),
     st.one_of(st.none(), days),
+    st.sampled_from([{}, ORGANISATIONS]),
 )
 def test_vectorised_engine_matches_the_per_record_loop(
     rs: list[RecruitmentRecord],
     ags: list[Agreement],
     lists: tuple[SafeguardList, ...],
     as_of: date | None,
+    orgs: dict[str, Organisation],
 ) -> None:
-    ctx = Context(lists, tuple(ags), EDITIONS, as_of)
+    ctx = Context(lists, tuple(ags), EDITIONS, as_of, orgs)
     assert evaluate(rs, RULES, ctx) == evaluate_per_record(rs, RULES, ctx)
     for rule in RULES:
         assert evaluate(rs, [rule], ctx) == evaluate_per_record(rs, [rule], ctx)
@@ -267,6 +293,8 @@ def test_vectorised_engine_matches_the_per_record_loop(
             fee_charged_to_candidate=st.floats(allow_nan=True, allow_infinity=True),
             repayment_clause_amount=st.floats(allow_nan=True),
             repayment_clause_months=st.floats(allow_nan=True, allow_infinity=True),
+            salary_offered=st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+            domestic_salary=st.one_of(st.none(), st.floats(allow_nan=True)),
         ),
         max_size=20,
     )

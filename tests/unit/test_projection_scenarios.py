@@ -51,6 +51,21 @@ BAD = {
         "1.5",
     ],
     "bad_parameter_key.yaml": ["parameters.retirement.age.2030-01-01.Ghana: expected an ISO3"],
+    "bad_intake_both.yaml": ["levers[0]: give change_pct or intake, not both"],
+    "bad_intake_absolute.yaml": ["levers[0].intake: expected a number from 0 to 1e+07", "-5"],
+    "bad_bonding_years.yaml": ["levers[0].years: expected a whole number", "2.5"],
+    "bad_bonding_buyout.yaml": ["levers[0].buyout_share: expected a number from 0 to 1", "1.5"],
+    "bad_new_cadre_id.yaml": ["levers[0].cadre: expected a cadre id", "'health_helpers'"],
+    "bad_new_cadre_key.yaml": ["levers[0].cadres: unknown key", "cadre,"],
+    "bad_uncertainty_parameter.yaml": [
+        "uncertainty.retirement.age: expected one of",
+        "attrition.annual_rate",
+    ],
+    "bad_uncertainty_range.yaml": [
+        "uncertainty.attrition.annual_rate.low: expected a number from 0 to 1",
+        "1.2",
+    ],
+    "bad_need_utilisation_key.yaml": ["need.weights: unknown key", "threshold_per_10k"],
 }
 
 

@@ -6,8 +6,9 @@ import numpy as np
 
 from hrh.projection.model import N_AGES, Corridors, State
 from hrh.projection.params import Rates
+from hrh.projection.replicates import Replicates, pool_sexes, run_replicates
 from hrh.projection.runner import ensemble, generators, simulate, whole
-from hrh.projection.stockflow import Sampled
+from hrh.projection.stockflow import Sampled, step
 
 UNTIL = 2029  # five years from 2025
 
@@ -108,3 +109,58 @@ def test_stochastic_mean_agrees_with_deterministic() -> None:
     for f in ("graduates", "emigration", "immigration", "returns", "attrition", "retirement"):
         tol = 5 * np.sqrt(np.maximum(expected.flows[f], 1.0) / n)
         assert (np.abs(mean.flows[f] - expected.flows[f]) <= tol).all(), f
+
+
+def _same(a: Replicates, b: Replicates) -> bool:
+    return (
+        np.array_equal(a.supply, b.supply)
+        and np.array_equal(a.foreign_trained, b.foreign_trained)
+        and np.array_equal(a.abroad, b.abroad)
+        and all(np.array_equal(a.flows[f], b.flows[f]) for f in a.flows)
+        and np.array_equal(a.final.home, b.final.home)
+        and np.array_equal(a.final.abroad, b.final.abroad)
+    )
+
+
+def test_batching_and_worker_count_do_not_change_results() -> None:
+    state, rates, corridors = _fractional()
+    seeds = np.random.SeedSequence(9).spawn(6)
+    together = run_replicates(state, rates, corridors, UNTIL, seeds)
+    chunks = [seeds[:2], seeds[2:5], seeds[5:]]  # as three workers would run them
+    split = Replicates.concatenate(
+        [run_replicates(state, rates, corridors, UNTIL, c) for c in chunks]
+    )
+    one_by_one = Replicates.concatenate(
+        [run_replicates(state, rates, corridors, UNTIL, [s]) for s in seeds]
+    )
+    assert _same(together, split) and _same(together, one_by_one)
+    assert not np.array_equal(together.supply[0], together.supply[1])
+
+
+def test_ensemble_is_the_mean_of_the_replicates_of_the_spawned_seeds() -> None:
+    state, rates, corridors = _fractional()
+    mean, q = ensemble(state, rates, corridors, UNTIL, 5, 21)
+    reps = run_replicates(state, rates, corridors, UNTIL, np.random.SeedSequence(21).spawn(5))
+    assert np.array_equal(mean.supply, reps.supply.mean(axis=0))
+    assert np.array_equal(q["p50"], np.quantile(reps.supply, 0.5, axis=0))
+
+
+def test_one_generator_draws_as_a_batch_of_one() -> None:
+    state, rates, corridors = _fractional()
+    whole_state = whole(state, np.random.default_rng(4))
+    a, fa = step(whole_state, rates, corridors, Sampled(np.random.default_rng(8)))
+    batch = State(whole_state.year, whole_state.home[None], whole_state.abroad[None])
+    b, fb = step(batch, rates, corridors, Sampled([np.random.default_rng(8)]))
+    assert np.array_equal(a.home, b.home[0]) and np.array_equal(a.abroad, b.abroad[0])
+    ta, tb = fa.totals(corridors), fb.totals(corridors)
+    assert np.array_equal(ta.net, tb.net[0]) and np.array_equal(ta.emigration, tb.emigration[0])
+
+
+def test_pooling_the_sexes_keeps_every_total() -> None:
+    state, rates, corridors = _fractional()
+    pooled, pooled_rates = pool_sexes(state, rates)
+    assert pooled.home.shape[-1] == 1 and pooled_rates.entry.shape[-1] == 1
+    a = simulate(state, rates, corridors, UNTIL)
+    b = simulate(pooled, pooled_rates, corridors, UNTIL)
+    assert np.allclose(a.supply, b.supply, rtol=1e-12)
+    assert all(np.allclose(a.flows[f], b.flows[f], rtol=1e-12) for f in a.flows)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from hrh.domain.policy import LOCAL_ADMIN
+from hrh.services import imports
+from hrh.services.context import AppContext
 
 
 @pytest.fixture
@@ -85,3 +90,24 @@ def test_french_page(client: TestClient) -> None:
     assert response.status_code == 200
     assert "Économie des migrations" in response.text
     assert "517 931" in response.text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_remittances_shown_beside_the_loss(density_ctx: AppContext, web_app: FastAPI) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "wdi"
+    oecd = density_ctx.settings.var_dir / "wfmi.csv"
+    oecd.write_text(
+        "COU,Country,VAR,Variable,CO2,Country of origin,YEA,Year,Value,Flag Codes,Flags\n"
+        "GBR,United Kingdom,FTDS,Foreign-trained doctors - Stock,KEN,Kenya,2018,2018,1000,,\n",
+        encoding="utf-8",
+    )
+    imports.import_file(density_ctx, "oecd-wfmi", oecd, principal=LOCAL_ADMIN)
+    imports.import_file(
+        density_ctx, "wdi", data / "API_BX.TRF.PWKR.CD.DT_constructed.csv", principal=LOCAL_ADMIN
+    )
+    response = TestClient(web_app).get("/economics", params={"origin": "KEN"})
+    assert response.status_code == 200
+    text = _text(response.text)
+    assert "Remittances received in 2018" in text
+    assert "2,000,000,000 USD" in text
+    # 1,000 doctors × 517,930.76 = 517,930,764 → 0.26 years of 2e9
+    assert "0.26 years" in text

@@ -8,6 +8,7 @@ Screenshots of each page at both widths go to ``/tmp/hrh-pages/``.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
+from pypdf import PdfReader
 
 from hrh.services import library
 from hrh.services.context import AppContext
@@ -221,3 +223,82 @@ def test_library_search_and_entry(
         w.check_requests()
     finally:
         context.close()
+
+
+def test_the_brief_downloads_as_a_pdf(watch: Watch) -> None:
+    page = watch.page
+    page.goto(f"{watch.base}/countries/GHA?lang=en", wait_until="networkidle")
+    link = page.get_by_role("link", name="Download the brief (PDF)")
+    expect(link).to_be_visible()
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "hrh-GHA-brief.pdf"
+    body = Path(download.path()).read_bytes()
+    assert body.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(body))
+    assert 2 <= len(reader.pages) <= 4
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Ghana" in text and "37.9" in text
+    watch.check_requests()
+
+
+def test_the_map_indicator_chooser(watch: Watch) -> None:
+    page, base = watch.page, watch.base
+    page.goto(f"{base}/?lang=en", wait_until="networkidle")
+    # with JavaScript, choosing an indicator shows it at once (a plain GET form underneath)
+    with page.expect_navigation():
+        page.get_by_label("Indicator", exact=True).select_option("ssl_status")
+    expect(page).to_have_url(re.compile(r"/\?indicator=ssl_status&year=$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "WHO Support and Safeguards List 2023"
+    )
+    ghana = page.locator('path[data-iso3="GHA"] title')
+    expect(ghana).to_contain_text("Ghana: Meets both criteria (eligible for the list) (2020)")
+    expect(page.locator('tr[data-iso3="GHA"] td').nth(1)).to_have_text(
+        "Meets both criteria (eligible for the list)"
+    )
+    watch.check_page("map-ssl")
+    page.get_by_label("Indicator", exact=True).select_option("emigration_rate_doctors")
+    expect(page).to_have_url(re.compile(r"indicator=emigration_rate_doctors"))
+    expect(page.locator('tr[data-iso3="GHA"] td').nth(1)).to_have_text("19.7%")
+    watch.check_page("map-emigration")
+    # a bad parameter: a 400 page that says what to do, in the reader's language
+    response = page.goto(f"{base}/?indicator=beds&lang=fr")
+    assert response is not None and response.status == 400
+    expect(page.get_by_role("heading", level=1)).to_have_text("Demande de carte non comprise")
+    watch.problems.clear()  # the 400 was asked for
+    watch.check_requests()
+
+
+def test_the_map_chooser_works_without_javascript(browser: Browser, reference_server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{reference_server}/?lang=en")
+        page.get_by_label("Indicator", exact=True).select_option("doctors_density")
+        page.get_by_label("As of year (empty: latest)").fill("2015")
+        page.get_by_role("button", name="Show").click()
+        expect(page).to_have_url(f"{reference_server}/?indicator=doctors_density&year=2015")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Medical doctors per 10,000 population"
+        )
+        expect(page.locator('tr[data-iso3="GHA"] td').nth(2)).to_have_text(re.compile(r"201[0-5]"))
+    finally:
+        context.close()
+
+
+def test_corridor_flow_diagram_follows_the_filters(watch: Watch) -> None:
+    page, base = watch.page, watch.base
+    page.goto(f"{base}/corridors?lang=en", wait_until="networkidle")
+    expect(page.locator("path.band")).to_have_count(15)
+    page.get_by_label("Origin", exact=True).select_option("GHA")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"origin=GHA"))
+    expect(page.locator('path.band[data-origin="GHA"]')).to_have_count(7)
+    expect(page.get_by_role("img", name=re.compile("^Flow diagram"))).to_be_visible()
+    watch.check_page("corridors-GHA")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Excel (with sources)").click()
+    assert info.value.suggested_filename == "hrh-corridors.xlsx"
+    watch.check_requests()

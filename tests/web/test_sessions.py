@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from hrh.asgi import create_app
-from hrh.config import Settings
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.services import accounts, audit
 from hrh.services.context import AppContext
+from hrh.services.keys import session_key
 from hrh.web.auth import CSRF_MESSAGE
 from hrh.web.login import LOGIN_FAILED
 from hrh.web.session import Signer
@@ -26,9 +26,8 @@ SIGNED_IN = "Signed in as <strong>ana</strong> (analyst)"
 
 
 def _app(ctx: AppContext, tmp_path: Path, **settings: object) -> FastAPI:
-    return create_app(
-        Settings(var_dir=tmp_path, database_url=ctx.settings.database_url, **settings)  # type: ignore[arg-type]
-    )
+    """The app over the test database, with its key (so it reads encrypted fields)."""
+    return create_app(ctx.settings.model_copy(update=settings))
 
 
 @pytest.fixture
@@ -224,7 +223,7 @@ def test_a_cookie_signed_with_another_key_is_anonymous(
 ) -> None:
     _login(client, analyst)
     user_id = accounts.list_users(ctx, LOCAL_ADMIN)[0].id
-    forged = Signer(bytes(32)).issue_session(user_id, now=int(time.time()))
+    forged = Signer(bytes(32)).issue_session(user_id, version=0, now=int(time.time()))
     client.cookies.set("hrh_session", forged)
     assert SIGNED_IN not in client.get("/").text
 
@@ -245,3 +244,139 @@ def test_the_header_links_to_sign_in_with_the_page_to_come_back_to(client: TestC
     html = client.get("/api/v1/docs").text
     assert '<a href="/login?next=/api/v1/docs">Sign in</a>' in html
     assert '<a href="/login">Sign in</a>' not in client.get("/login").text
+
+
+# -- server-side revocation: a copied cookie stops working ------------------------------------
+
+
+def _copy_session(ctx: AppContext, tmp_path: Path, client: TestClient) -> TestClient:
+    """Another browser holding a copy of ``client``'s session cookie."""
+    thief = TestClient(_app(ctx, tmp_path), follow_redirects=False)
+    thief.cookies.set("hrh_session", client.cookies["hrh_session"])
+    return thief
+
+
+def _revoke(ctx: AppContext, client: TestClient, event: str) -> None:
+    if event == "password change":
+        page = client.get("/account").text
+        form = {
+            "csrf_token": _token(page),
+            "current_password": "correct horse battery staple",
+            "new_password": "a brand new passphrase",
+            "new_password_again": "a brand new passphrase",
+        }
+        assert client.post("/account/password", data=form).status_code == 303
+    elif event == "admin password":
+        accounts.set_password(ctx, LOCAL_ADMIN, "ana", "a brand new passphrase")
+    elif event == "reset":
+        secret = accounts.create_password_reset(ctx, LOCAL_ADMIN, "ana").secret
+        accounts.reset_password(ctx, secret, "a brand new passphrase")
+    elif event == "disable":
+        accounts.set_disabled(ctx, LOCAL_ADMIN, "ana", True)
+        accounts.set_disabled(ctx, LOCAL_ADMIN, "ana", False)
+    elif event == "role":
+        accounts.update_user(ctx, LOCAL_ADMIN, "ana", role="programme_officer", countries=["GHA"])
+    elif event == "organisation":
+        accounts.update_user(ctx, LOCAL_ADMIN, "ana", role="recruiter", organisation="acme")
+    elif event == "sign out everywhere":
+        page = client.get("/account").text
+        response = client.post("/account/sessions/revoke", data={"csrf_token": _token(page)})
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?done=signed-out"
+    elif event == "admin sign-out":
+        accounts.revoke_sessions(ctx, LOCAL_ADMIN, "ana")
+    elif event == "api revoke":
+        token = accounts.create_token(ctx, LOCAL_ADMIN, "ana", "t").secret
+        response = client.post(
+            "/api/v1/auth/sessions/revoke", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 204
+    else:  # pragma: no cover
+        raise AssertionError(event)
+
+
+EVENTS = [
+    "password change",
+    "admin password",
+    "reset",
+    "disable",
+    "role",
+    "organisation",
+    "sign out everywhere",
+    "admin sign-out",
+    "api revoke",
+]
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_a_copied_cookie_stops_working(
+    ctx: AppContext, tmp_path: Path, client: TestClient, analyst: dict[str, str], event: str
+) -> None:
+    _login(client, analyst)
+    with _copy_session(ctx, tmp_path, client) as thief:
+        assert SIGNED_IN in thief.get("/").text  # the copy works, until ...
+        _revoke(ctx, client, event)
+        response = thief.get("/")
+        assert "Signed in as" not in response.text
+        assert _set_cookies(response)["hrh_session"].startswith('hrh_session="";')
+        assert thief.get("/account").status_code == 303  # to the sign-in page
+        # the copy cannot post forms either
+        assert thief.post("/logout", data={"csrf_token": "x"}).status_code == 403
+    signed_in_here = "Signed in as <strong>ana</strong>" in client.get("/").text
+    assert signed_in_here is (event == "password change")  # the changer's own browser stays
+
+
+def test_changing_the_password_on_the_account_page(
+    ctx: AppContext, client: TestClient, analyst: dict[str, str]
+) -> None:
+    assert client.get("/account").headers["location"] == "/login?next=/account"
+    _login(client, analyst)
+    page = client.get("/account")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert '<a href="/account" aria-current="page">Your account</a>' in page.text
+    assert "none (an administrator can add one)" in page.text
+    form = {"csrf_token": _token(page.text), "current_password": WRONG}
+    new = {"new_password": "a brand new passphrase", "new_password_again": "a brand new passphrase"}
+    wrong = client.post("/account/password", data=form | new)
+    assert wrong.status_code == 422
+    assert "The current password is not right" in wrong.text
+    short = client.post(
+        "/account/password",
+        data=form | {"new_password": "short", "new_password_again": "short"},
+    )
+    assert short.status_code == 422 and "at least 12 characters" in short.text
+    differ = client.post("/account/password", data=form | new | {"new_password_again": "x" * 12})
+    assert differ.status_code == 422 and "not the same" in differ.text
+    refused = client.post("/account/password", data={**new, "current_password": "x"})
+    assert refused.status_code == 403  # no CSRF token
+    right = client.post(
+        "/account/password", data=form | new | {"current_password": "correct horse battery staple"}
+    )
+    assert right.status_code == 303
+    assert right.headers["location"] == "/account?done=password"
+    assert "Your other sessions were signed out." in client.get(right.headers["location"]).text
+    assert accounts.login(ctx, "ana", "a brand new passphrase").name == "ana"
+    [event] = _events(ctx, "user.password_change")
+    assert "passphrase" not in str(event.detail)
+
+
+def test_the_account_page_shows_ones_own_address(
+    ctx: AppContext, client: TestClient, analyst: dict[str, str]
+) -> None:
+    accounts.set_email(ctx, LOCAL_ADMIN, "ana", "ana@example.org")
+    _login(client, analyst)
+    html = client.get("/account").text
+    assert "<dd>ana@example.org</dd>" in html
+    assert "<dd>analyst</dd>" in html
+
+
+def test_a_cookie_from_before_session_versions_is_anonymous(
+    ctx: AppContext, client: TestClient, analyst: dict[str, str]
+) -> None:
+    _login(client, analyst)
+    user_id = accounts.list_users(ctx, LOCAL_ADMIN)[0].id
+    signer = Signer(session_key(ctx.settings))
+    old = signer.sign("hrh_session v1", {"uid": user_id, "iat": int(time.time()), "csrf": "s"})
+    client.cookies.set("hrh_session", old)
+    assert SIGNED_IN not in client.get("/").text

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import email
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email import policy
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from fastapi import FastAPI
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
+
+from hrh.asgi import create_app
+from hrh.domain.policy import LOCAL_ADMIN
+from hrh.services import accounts
+from hrh.services.context import AppContext
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +55,12 @@ class Watch:
         outside = [url for url in self.requests if urlsplit(url).hostname != "127.0.0.1"]
         assert outside == []
         assert self.problems == []
+
+
+@pytest.fixture
+def web_app(density_ctx: AppContext, tmp_path: Path) -> FastAPI:
+    """The whole application with the test database's key; mail goes to an outbox."""
+    return create_app(density_ctx.settings.model_copy(update={"outbox_dir": tmp_path / "outbox"}))
 
 
 @pytest.fixture
@@ -146,4 +161,50 @@ def test_api_docs_render_offline_from_the_vendored_files(live_server: str, watch
         "/static/js/api-docs.js",
         "/api/v1/openapi.json",
     } <= paths
+    watch.check()
+
+
+def test_forgot_password_reset_and_sign_out_everywhere(
+    live_server: str, watch: Watch, analyst: dict[str, str], ctx: AppContext, tmp_path: Path
+) -> None:
+    accounts.set_email(ctx, LOCAL_ADMIN, analyst["username"], "ana@example.org")
+    page = watch.page
+    page.goto(f"{live_server}/login", wait_until="networkidle")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page).to_have_url(f"{live_server}/forgot-password")
+    page.get_by_label("Username or e-mail address").fill("ANA@example.org")
+    page.get_by_role("button", name="Send me a link").click()
+    expect(page.get_by_role("status")).to_contain_text("we have sent it a link")
+
+    [eml] = (tmp_path / "outbox").glob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert message["To"] == "ana@example.org"
+    body = message.get_body()
+    assert body is not None
+    match = re.search(r"/reset-password\?token=(\S+)", str(body.get_content()))  # type: ignore[attr-defined]
+    assert match is not None
+    page.goto(f"{live_server}/reset-password?token={match[1]}", wait_until="networkidle")
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    page.get_by_label("New password", exact=True).fill("a brand new passphrase")
+    page.get_by_label("New password, again").fill("a brand new passphrase")
+    page.get_by_role("button", name="Set the new password").click()
+    expect(page).to_have_url(f"{live_server}/login?done=reset")
+    expect(page.get_by_role("status")).to_contain_text("Sign in with the new one.")
+
+    page.get_by_label("Username").fill(analyst["username"])
+    page.get_by_label("Password").fill("a brand new passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("header.site")).to_contain_text("Signed in as ana (analyst)")
+    page.get_by_role("link", name="Your account").click()
+    expect(page).to_have_url(f"{live_server}/account")
+    expect(page.locator("dl.account-details")).to_contain_text("ana@example.org")
+    page.screenshot(path="/tmp/hrh-account.png")
+    page.get_by_role("button", name="Sign out everywhere").click()
+    expect(page).to_have_url(f"{live_server}/login?done=signed-out")
+    expect(page.locator("header.site")).not_to_contain_text("Signed in as")
+
+    # the link was used up
+    page.goto(f"{live_server}/reset-password?token={match[1]}", wait_until="networkidle")
+    expect(page.get_by_role("alert")).to_contain_text("already used or expired")
+    watch.problems = [p for p in watch.problems if "400" not in p]
     watch.check()

@@ -15,7 +15,9 @@ from hrh import __version__
 from hrh.api.deps import route_action
 from hrh.api.routes import accounts, data, economics, imports, observatory
 from hrh.api.routes import compliance as compliance_routes
+from hrh.api.routes import compliance_registry as compliance_registry_routes
 from hrh.api.routes import diaspora as diaspora_routes
+from hrh.api.routes import diaspora_assignments as assignment_routes
 from hrh.api.routes import library as library_routes
 from hrh.api.routes import projections as projections_routes
 from hrh.api.schemas import ErrorPublic, ProblemPublic
@@ -97,7 +99,9 @@ ROUTERS = (
     accounts.router,
     economics.router,
     compliance_routes.router,
+    compliance_registry_routes.router,
     diaspora_routes.router,
+    assignment_routes.router,
     library_routes.router,
     projections_routes.router,
 )

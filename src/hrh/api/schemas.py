@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Out(BaseModel):
@@ -239,20 +239,35 @@ class MePublic(BaseModel):
     organisation: str
     countries: list[str]
     scopes: list[str] | None
+    email: str | None = None
 
 
 class UserCreate(_In):
-    """A new user."""
+    """A new user; ``email`` is optional (stored encrypted, seen by admins and the user)."""
 
     username: str
     role: str
     organisation: str = ""
     countries: list[str] = []
     password: str | None = None
+    email: str | None = Field(default=None, max_length=254)
+
+
+class UserUpdate(_In):
+    """Changes to a user: fields left out stay as they are; ``email: ""`` removes the address.
+
+    A new role starts with no organisation or countries unless given. Changing the role or
+    scope ends the user's web sessions.
+    """
+
+    role: str | None = None
+    organisation: str | None = None
+    countries: list[str] | None = None
+    email: str | None = Field(default=None, max_length=254)
 
 
 class UserPublic(_Out):
-    """A user (no secrets)."""
+    """A user (no secrets); administrators see the e-mail address."""
 
     id: int
     username: str
@@ -262,6 +277,7 @@ class UserPublic(_Out):
     disabled: bool
     created_at: str
     has_password: bool
+    email: str | None = None
 
 
 class UsersPublic(BaseModel):
@@ -276,6 +292,25 @@ class PasswordResetBody(_In):
 
     token: str
     password: str
+
+
+class ForgotPasswordBody(_In):
+    """A username or an e-mail address to send a reset link to."""
+
+    login: str = Field(min_length=1, max_length=320)
+
+
+class AcceptedPublic(BaseModel):
+    """A request was taken; the message says what happens next (the same for everyone)."""
+
+    message: str
+
+
+class PasswordChangeBody(_In):
+    """One's current password and the new one (at least 12 characters)."""
+
+    current_password: str
+    new_password: str
 
 
 class TokenCreate(_In):

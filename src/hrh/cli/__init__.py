@@ -13,6 +13,7 @@ from hrh.cli import economics as economics_cmds
 from hrh.cli import library as library_cmds
 from hrh.cli import observe as observe_cmds
 from hrh.cli import projection as projection_cmds
+from hrh.cli import report as report_cmds
 from hrh.cli import server as server_cmds
 from hrh.cli._output import state
 
@@ -51,6 +52,7 @@ economics_cmds.register(app)
 library_cmds.register(app)
 projection_cmds.register(app)
 compliance_cmds.register(app)
+report_cmds.register(app)
 
 
 def main() -> None:

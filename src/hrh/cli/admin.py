@@ -34,6 +34,9 @@ def user_add(
     role: str = typer.Option(..., "--role", help="One of: " + ", ".join(ROLES)),
     org: str = typer.Option("", "--org", help="Organisation (recruiters)."),
     country: list[str] = typer.Option([], "--country", help="ISO3 scope (programme officers)."),
+    email: str | None = typer.Option(
+        None, "--email", help="E-mail address (stored encrypted; for password-reset mail)."
+    ),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read a password (≥ 12 characters) from standard input."
     ),
@@ -49,8 +52,47 @@ def user_add(
             organisation=org,
             countries=country,
             password=_read_password(password_stdin),
+            email=email,
         )
     emit([to_plain(view)], output, document=to_plain(view))
+
+
+@user_app.command("set-email")
+@handle_errors
+def user_set_email(
+    name: str = typer.Argument(..., help="Username."),
+    address: str = typer.Argument(..., help='E-mail address ("" removes it).'),
+) -> None:
+    """Set or remove a user's e-mail address (reset links sent to an old one stop working)."""
+    with app_context() as ctx:
+        view = accounts.set_email(ctx, LOCAL_ADMIN, name, address)
+    err_console.print(f"E-mail address of {name} {'set' if view.email else 'removed'}.")
+
+
+@user_app.command("set-role")
+@handle_errors
+def user_set_role(
+    name: str = typer.Argument(..., help="Username."),
+    role: str = typer.Option(..., "--role", help="One of: " + ", ".join(ROLES)),
+    org: str | None = typer.Option(None, "--org", help="Organisation (recruiters)."),
+    country: list[str] = typer.Option([], "--country", help="ISO3 scope (programme officers)."),
+) -> None:
+    """Change a user's role or scope; their web sessions end."""
+    with app_context() as ctx:
+        view = accounts.update_user(
+            ctx, LOCAL_ADMIN, name, role=role, organisation=org, countries=country or None
+        )
+    scope = view.organisation or " ".join(view.countries) or "no scope"
+    err_console.print(f"User {name} is now {view.role} ({scope}).")
+
+
+@user_app.command("sign-out")
+@handle_errors
+def user_sign_out(name: str = typer.Argument(..., help="Username.")) -> None:
+    """End every web session of a user at once (API tokens stay valid)."""
+    with app_context() as ctx:
+        accounts.revoke_sessions(ctx, LOCAL_ADMIN, name)
+    err_console.print(f"Every web session of {name} ended.")
 
 
 @user_app.command("list")
@@ -62,7 +104,16 @@ def user_list(output: OutputFormat = FormatOption) -> None:
     emit(
         rows,
         output,
-        columns=["id", "username", "role", "organisation", "countries", "disabled", "has_password"],
+        columns=[
+            "id",
+            "username",
+            "role",
+            "organisation",
+            "countries",
+            "email",
+            "disabled",
+            "has_password",
+        ],
     )
 
 
@@ -90,7 +141,7 @@ def user_password(
     name: str = typer.Argument(..., help="Username."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read it from stdin."),
 ) -> None:
-    """Set a user's password (prompted, or read from standard input)."""
+    """Set a user's password (prompted, or read from standard input); their sessions end."""
     password = _read_password(password_stdin)
     if password is None:
         password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
@@ -107,12 +158,14 @@ def user_reset_link(
 ) -> None:
     """Issue a one-time password-reset secret (stdout) to hand to the user out of band.
 
-    The user sets a new password with it: POST /api/v1/auth/password-reset.
+    The user sets a new password with it on the web page /reset-password?token=SECRET or
+    with POST /api/v1/auth/password-reset.
     """
     with app_context() as ctx:
         issued = accounts.create_password_reset(ctx, LOCAL_ADMIN, name, hours)
+        link = accounts.reset_link(ctx.settings.public_url, issued.secret)
     err_console.print(
-        f"One-time reset for {name}, valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC."
+        f"One-time reset for {name}, valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC: {link}"
     )
     typer.echo(issued.secret)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from hrh.cli import compliance_registry as registry
 from hrh.cli._output import (
     FormatOption,
     OutputFormat,
@@ -45,7 +46,9 @@ def _rows(findings: list[Finding]) -> list[dict[str, object]]:
 @app.command("check")
 @handle_errors
 def check(
-    file: Path = typer.Argument(..., help="Recruitment records CSV (the documented template)."),
+    file: Path = typer.Argument(
+        ..., help="Recruitment records, CSV or Excel .xlsx (the documented template)."
+    ),
     as_of: str | None = typer.Option(
         None,
         "--as-of",
@@ -53,7 +56,9 @@ def check(
         "instead of each record's recruitment date.",
     ),
     agreements: Path | None = typer.Option(
-        None, "--agreements", help="More agreements (CSV template), added to the bundled ones."
+        None,
+        "--agreements",
+        help="More agreements (CSV template), added to the stored registry for this check only.",
     ),
     output: OutputFormat = FormatOption,
 ) -> None:
@@ -80,7 +85,9 @@ def check(
 @app.command("import")
 @handle_errors
 def import_cmd(
-    file: Path = typer.Argument(..., help="Recruitment records CSV (the documented template)."),
+    file: Path = typer.Argument(
+        ..., help="Recruitment records, CSV or Excel .xlsx (the documented template)."
+    ),
     org: str | None = typer.Option(
         None, "--org", help="Require every row to belong to this organisation."
     ),
@@ -107,11 +114,11 @@ def import_cmd(
 def findings_cmd(
     org: str | None = typer.Option(None, "--org", help="Only this organisation."),
     rule: str | None = typer.Option(None, "--rule", help="Only this rule id."),
-    severity: str | None = typer.Option(None, "--severity", help="high, medium or info."),
+    severity: str | None = typer.Option(None, "--severity", help="high, medium, low or info."),
     limit: int = typer.Option(1000, "--limit", min=1, max=100_000, help="At most this many."),
     output: OutputFormat = FormatOption,
 ) -> None:
-    """List stored findings."""
+    """List stored findings (never the candidates' personal fields)."""
     flt = svc.FindingFilter(organisation=org, rule_id=rule, severity=severity)
     with app_context() as ctx:
         page = svc.list_findings(ctx, LOCAL_ADMIN, flt, limit=limit)
@@ -140,24 +147,6 @@ def scorecard_cmd(
         title=f"Scorecard by {by}",
         columns=["group", "records", "flagged_records", "findings", "rate", "trend"],
     )
-
-
-@app.command("agreements")
-@handle_errors
-def agreements_cmd(output: OutputFormat = FormatOption) -> None:
-    """List the bundled government-to-government agreements."""
-    with app_context() as ctx:
-        rows = [
-            {
-                **to_plain(asdict(a)),
-                "cadres": sorted(a.cadres),
-                "routes": sorted(a.routes),
-                "valid_from": a.valid_from.isoformat(),
-                "valid_to": a.valid_to.isoformat() if a.valid_to else None,
-            }
-            for a in svc.list_agreements(ctx)
-        ]
-    emit(rows, output, title="Agreements")
 
 
 @app.command("report")
@@ -206,4 +195,5 @@ def report_cmd(
 
 def register(root: typer.Typer) -> None:
     """Add the ``compliance`` commands to the root app."""
+    registry.register(app)
     root.add_typer(app, name="compliance")

@@ -80,6 +80,9 @@ def load_reference(
         f"({skipped} already imported, not read again; --recheck to read them); "
         f"{new:,} new records, {sum(s.unchanged for s in result.imports):,} already there."
     )
+    if result.agreements is not None:
+        a = result.agreements
+        err_console.print(f"{a.rows} bundled agreements ({a.added + a.replaced} new or changed).")
 
 
 @load_app.command("countries")

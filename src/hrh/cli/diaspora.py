@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from hrh.cli import diaspora_workflow
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors, to_plain
 from hrh.cli.data import app_context
 from hrh.domain.policy import LOCAL_ADMIN
@@ -160,5 +161,6 @@ def erase(
 
 def register(app: typer.Typer) -> None:
     """Add the diaspora and privacy commands to the root app."""
+    diaspora_workflow.add_commands(diaspora_app)
     app.add_typer(diaspora_app, name="diaspora")
     app.add_typer(privacy_app, name="privacy")

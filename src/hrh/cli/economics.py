@@ -111,6 +111,16 @@ def corridor_cmd(
     )
     if report.total_destination_savings is not None:
         typer.echo(f"Destination savings: {report.total_destination_savings:,.0f}.")
+    if (m := report.remittances) is not None:
+        scale = (
+            f"; the central loss equals {m.loss_in_years_of_remittances:.2f} years of them"
+            if m.loss_in_years_of_remittances is not None
+            else ""
+        )
+        typer.echo(
+            f"Remittances received by {report.origin_name} in {m.year} (all emigrants, all "
+            f"occupations): {m.remittances_usd:,.0f} USD ({m.source}){scale}."
+        )
     for note in report.notes:
         typer.echo(note)
     _echo_inputs(report.inputs)

@@ -1,4 +1,4 @@
-"""Projection commands: ``hrh project run | compare | scenarios``."""
+"""Projection commands: ``hrh project run | compare | scenarios | runs | show``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors
+from hrh.cli._parquet import write_parquet
 from hrh.cli.data import app_context
+from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
+from hrh.services import projection_runs as runs_svc
 from hrh.services import projections as svc
 
 project_app = typer.Typer(
@@ -77,8 +80,23 @@ CountriesOption = typer.Option(
 FromOption = typer.Option(svc.DEFAULT_FROM, "--from", help="Base year (stocks at 1 January).")
 UntilOption = typer.Option(svc.DEFAULT_UNTIL, "--until", help="Last projected year.")
 OutOption = typer.Option(
-    None, "--out", "-o", help="Write all rows to FILE.csv or FILE.json instead of printing."
+    None,
+    "--out",
+    "-o",
+    help="Write all rows to FILE.csv, FILE.json or FILE.parquet instead of printing.",
 )
+RUN_COLUMNS = [
+    "id",
+    "status",
+    "scenario",
+    "mode",
+    "from_year",
+    "until_year",
+    "countries",
+    "row_count",
+    "created_at",
+    "owner",
+]
 
 
 @contextlib.contextmanager
@@ -112,20 +130,38 @@ def run_cmd(
     mode: str = typer.Option(
         "deterministic",
         "--mode",
-        help="deterministic (expected values) or stochastic (per-cell draws, replicates, "
-        "quantiles of supply); agent is not built yet.",
+        help="deterministic (expected values), stochastic (per-cell draws, replicates, "
+        "quantiles of supply) or agent (one row per worker, replicates, quantiles).",
     ),
     replicates: int = typer.Option(
-        svc.DEFAULT_REPLICATES, "--replicates", "-n", help="Stochastic mode: replicates."
+        svc.DEFAULT_REPLICATES, "--replicates", "-n", help="Stochastic and agent modes: replicates."
     ),
     seed: int | None = typer.Option(
-        None, "--seed", help="Stochastic mode: the seed (default: a fresh one, recorded)."
+        None,
+        "--seed",
+        help="Stochastic and agent modes: the seed (default: a fresh one, recorded).",
+    ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        help="Stochastic mode: local processes for the replicates (default: the machine's "
+        "cores for large ensembles, this process for small ones). Results do not depend on it.",
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Stochastic mode: run the replicates on the Dask cluster at this address "
+        "(e.g. tcp://10.0.0.5:8786; needs `pip install 'hrh[dask]'`).",
     ),
     output: OutputFormat = FormatOption,
     out: Path | None = OutOption,
+    store: bool = typer.Option(
+        True, "--store/--no-store", help="Store the run (see `hrh project runs`)."
+    ),
 ) -> None:
     """Project supply, need and gap per country, cadre and year under a scenario."""
-    steps = (until - from_year + 1) * (replicates if mode == "stochastic" else 1)
+    steps = (until - from_year + 1) * (replicates if mode in ("stochastic", "agent") else 1)
+    _check_out(out)
     with app_context() as ctx, _progress(f"Projecting {scenario}", max(steps, 1)) as tick:
         result = svc.run_projection(
             ctx,
@@ -137,10 +173,24 @@ def run_cmd(
             replicates=replicates,
             seed=seed,
             on_step=tick,
+            workers=workers,
+            scheduler=scheduler,
         )
+        if store:
+            request = runs_svc.RunRequest(
+                scenario,
+                tuple(_codes(countries) or ()),
+                from_year,
+                until,
+                mode,
+                replicates,
+                result.seed,
+            )
+            run_id = runs_svc.record_run(ctx, LOCAL_ADMIN, request, result)
+            err_console.print(f"Stored as run {run_id}.", highlight=False)
     doc = result.document()
     columns = TABLE_COLUMNS if output is OutputFormat.table else ROW_COLUMNS
-    if result.mode == "stochastic":
+    if result.mode in ("stochastic", "agent"):
         columns = [*columns, *QUANTILE_COLUMNS]
     _render(doc["rows"], doc, columns, output, out, f"{result.scenario} ({result.mode})")
     if out is None and output is OutputFormat.table:
@@ -148,7 +198,7 @@ def run_cmd(
             f"Scenario {result.scenario}, hash {result.scenario_hash[:12]}; "
             + (
                 f"{result.replicates} replicates, seed {result.seed}; "
-                if result.mode == "stochastic"
+                if result.mode in ("stochastic", "agent")
                 else ""
             )
             + f"{len(result.assumptions)} assumptions (listed with --format json).",
@@ -168,12 +218,61 @@ def compare_cmd(
     out: Path | None = OutOption,
 ) -> None:
     """Run two scenarios on the same data and show B − A per country, cadre and year."""
+    _check_out(out)
     with app_context() as ctx, _progress(f"{a} vs {b}", 2 * (until - from_year + 1)) as tick:
         result = svc.compare_projections(
             ctx, a, b, countries=_codes(countries), from_year=from_year, until=until, on_step=tick
         )
     doc = result.document()
     _render(doc["rows"], doc, COMPARE_COLUMNS, output, out, f"{b} − {a}")
+
+
+@project_app.command("runs")
+@handle_errors
+def runs_cmd(
+    limit: int = typer.Option(50, "--limit", help="At most this many runs (newest first)."),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """List the stored projection runs, newest first."""
+    with app_context() as ctx:
+        views = runs_svc.list_runs(ctx, LOCAL_ADMIN, limit)
+    rows = [{**v.summary(), "countries": " ".join(v.countries)} for v in views]
+    emit(rows, output, title="Stored projection runs", columns=RUN_COLUMNS)
+
+
+@project_app.command("show")
+@handle_errors
+def show_cmd(
+    run_id: str = typer.Argument(..., help="A run id (see `hrh project runs`)."),
+    output: OutputFormat = FormatOption,
+    out: Path | None = OutOption,
+) -> None:
+    """Show a stored run: its provenance and status, and its rows once done."""
+    _check_out(out)
+    with app_context() as ctx:
+        view = runs_svc.get_run(ctx, LOCAL_ADMIN, run_id)
+    if output is OutputFormat.json and out is None:
+        sys.stdout.write(json.dumps(view.document(), indent=2, ensure_ascii=False) + "\n")
+        return
+    if view.result is None:
+        err_console.print(
+            f"Run {view.id}: {view.status}." + (f" {view.error}" if view.error else ""),
+            highlight=False,
+        )
+        if view.status == "failed":
+            raise typer.Exit(1)
+        return
+    doc = view.result
+    columns = TABLE_COLUMNS if output is OutputFormat.table else ROW_COLUMNS
+    if doc["mode"] in ("stochastic", "agent"):
+        columns = [*columns, *QUANTILE_COLUMNS]
+    _render(doc["rows"], doc, columns, output, out, f"{view.id}: {doc['scenario']}")
+    if out is None and output is OutputFormat.table:
+        err_console.print(
+            f"Scenario {doc['scenario']}, hash {doc['hash'][:12]}, code {doc['code_version']}, "
+            f"{len(view.sources)} sources; stored {view.created_at} by {view.owner}.",
+            highlight=False,
+        )
 
 
 @project_app.command("scenarios")
@@ -193,12 +292,11 @@ def _render(
     title: str,
 ) -> None:
     if out is not None:
-        fmt = {".csv": OutputFormat.csv, ".json": OutputFormat.json}.get(out.suffix.lower())
-        if fmt is None:
-            raise Invalid(
-                f"--out {out}: expected a file name ending in .csv or .json.",
-                hint="Parquet output is not built yet.",
-            )
+        if out.suffix.lower() == ".parquet":
+            write_parquet(rows, columns, doc, out)
+            err_console.print(f"Wrote {len(rows)} rows to {out}.", highlight=False)
+            return
+        fmt = _OUT_FORMATS[out.suffix.lower()]
         with out.open("w", encoding="utf-8", newline="") as fh, contextlib.redirect_stdout(fh):
             _emit(rows, doc, columns, fmt)
         err_console.print(f"Wrote {len(rows)} rows to {out}.", highlight=False)
@@ -219,6 +317,17 @@ def _render(
     if note:
         err_console.print(
             f"{note}; --format csv|json or --out FILE for every year.", highlight=False
+        )
+
+
+_OUT_FORMATS = {".csv": OutputFormat.csv, ".json": OutputFormat.json}
+
+
+def _check_out(out: Path | None) -> None:
+    """Refuse an --out file of an unknown kind before any work is done."""
+    if out is not None and out.suffix.lower() not in (*_OUT_FORMATS, ".parquet"):
+        raise Invalid(
+            f"--out {out}: expected a file name ending in .csv, .json or .parquet.",
         )
 
 

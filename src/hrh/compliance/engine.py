@@ -15,11 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-
 from hrh.compliance.rules import CODE, RULES, Context, Rule
-from hrh.compliance.vector import MASKS, Columns
+from hrh.compliance.vector import evaluate_table
 from hrh.domain.recruitment import Agreement, CodeEdition, Finding, RecruitmentRecord, SafeguardList
+from hrh.domain.recruitment_table import RecordTable
 
 __all__ = ["RULES", "Context", "Summary", "evaluate", "evaluate_per_record", "summarise"]
 
@@ -48,7 +47,7 @@ class _Memo(Context):
     """The same context, remembering its look-ups (pure functions of their arguments)."""
 
     def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx.ssl_lists, ctx.agreements, ctx.editions, ctx.as_of)
+        super().__init__(ctx.ssl_lists, ctx.agreements, ctx.editions, ctx.as_of, ctx.organisations)
         object.__setattr__(self, "_ssl", {})
         object.__setattr__(self, "_ed", {})
         object.__setattr__(self, "_cov", {})
@@ -75,36 +74,18 @@ class _Memo(Context):
 
 
 def evaluate(
-    records: Iterable[RecruitmentRecord], rules: Sequence[Rule], context: Context
+    records: Iterable[RecruitmentRecord] | RecordTable, rules: Sequence[Rule], context: Context
 ) -> list[Finding]:
     """Return every finding of every rule in force on each record's date, in a stable order.
 
     The order is (organisation, record id, rule id), so shuffling the records changes nothing.
-    Vectorised: each rule's candidate mask (``hrh.compliance.vector``) is computed on arrays
-    of the records' fields, and the rule's own check runs on the candidates only, in the
-    per-record loop's order, so the results are those of :func:`evaluate_per_record`.
+    Columnar (``hrh.compliance.vector``): the rules run on the records' columns and build
+    their explanations in bulk; the results are those of :func:`evaluate_per_record`. Pass a
+    :class:`RecordTable` to skip building one from record objects.
     """
-    recs = list(records)
-    if not recs or not rules:
-        return []
-    cols = Columns.of(recs, context)
-    context = _Memo(context)
-    n_rules = len(rules)
-    keys = []
-    for j, rule in enumerate(rules):
-        live = cols.on >= rule.valid_from.toordinal()
-        if rule.valid_to is not None:
-            live &= cols.on <= rule.valid_to.toordinal()
-        mask_fn = MASKS.get(rule.id)
-        if mask_fn is not None:
-            live &= mask_fn(rule, cols, context)
-        keys.append(np.flatnonzero(live) * n_rules + j)
-    hits = np.sort(np.concatenate(keys))
-    out: list[Finding] = []
-    for key in hits.tolist():
-        rule = rules[key % n_rules]
-        out.extend(rule.check(rule, recs[key // n_rules], context))
-    return _ordered(out)
+    if not isinstance(records, RecordTable):
+        records = RecordTable.from_records(list(records))
+    return evaluate_table(records, rules, context, _Memo(context))
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ Each check reads one record and the :class:`Context` (safeguards lists by editio
 code editions) and returns findings with a plain-language explanation and the evidence used.
 Residence, not nationality or birth, decides the list test (UK Code practice).
 
->>> [r.id for r in RULES]
-['ssl_active_recruitment', 'amber_outside_agreement', 'candidate_fee', 'repayment_clause']
+>>> [r.id for r in RULES]  # doctest: +NORMALIZE_WHITESPACE
+['ssl_active_recruitment', 'amber_outside_agreement', 'candidate_fee', 'repayment_clause',
+ 'terms_below_domestic', 'agency_not_ethical_recruiter']
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +19,7 @@ from hrh.domain.recruitment import (
     Agreement,
     CodeEdition,
     Finding,
+    Organisation,
     RecruitmentRecord,
     SafeguardList,
 )
@@ -30,13 +32,15 @@ class Context:
     """What the rules read besides the record: lists, agreements and code editions.
 
     ``as_of`` (when set) replaces each record's recruitment date for looking up the lists and
-    editions in force.
+    editions in force. ``organisations`` is the organisations registry by name (records are
+    linked to it by their ``organisation``).
     """
 
     ssl_lists: tuple[SafeguardList, ...] = ()
     agreements: tuple[Agreement, ...] = ()
     editions: tuple[CodeEdition, ...] = ()
     as_of: date | None = None
+    organisations: Mapping[str, Organisation] = field(default_factory=dict)
 
     def on(self, record: RecruitmentRecord) -> date:
         """Return the date whose lists and editions apply to ``record``."""
@@ -240,6 +244,55 @@ def check_repayment(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list
     return [rule.finding(record, ctx, text, evidence)]
 
 
+def check_terms(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Finding]:
+    """An annual salary offered below that of comparable domestic staff."""
+    offered, domestic = record.salary_offered, record.domestic_salary
+    if offered is None or domestic is None or not offered < domestic:
+        return []
+    gap = domestic - offered
+    text = (
+        f"The salary offered ({offered:g} a year) is {gap:g} below that of comparable "
+        f"domestic staff ({domestic:g} a year, same currency). The code asks that "
+        "internationally recruited staff be employed on the same terms as comparable "
+        "domestic staff."
+    )
+    evidence = {
+        "salary_offered": f"{offered:g}",
+        "domestic_salary": f"{domestic:g}",
+        "gap": f"{gap:g}",
+    }
+    return [rule.finding(record, ctx, text, evidence)]
+
+
+def check_ethical_recruiter(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Finding]:
+    """An agency the organisations registry knows, not on the ethical recruiters list that day.
+
+    An organisation the registry does not know gets no finding (the import reports it).
+    """
+    org = ctx.organisations.get(record.organisation)
+    if record.organisation_type != "agency" or org is None or org.kind != "agency":
+        return []
+    on = ctx.on(record)
+    if org.listing_on(on) is not None:
+        return []
+    periods = "; ".join(
+        f"{p.valid_from.isoformat()} to {p.valid_to.isoformat() if p.valid_to else 'open'}"
+        f" ({p.source})"
+        for p in org.listings
+    )
+    text = (
+        f"The agency {org.name} was not on the ethical recruiters list on {on.isoformat()}, "
+        "according to the organisations registry ("
+        + (f"its periods on the list: {periods}" if periods else "no period on the list recorded")
+        + (f"; registry source: {org.source}" if org.source else "")
+        + "). This is a flag for follow-up, not a breach in itself."
+    )
+    evidence = {"organisation": org.name, "listed_periods": periods or "none"}
+    if org.source:
+        evidence["registry_source"] = org.source
+    return [rule.finding(record, ctx, text, evidence)]
+
+
 UK_CODE_START = date(2021, 2, 25)
 
 RULES: tuple[Rule, ...] = (
@@ -278,6 +331,24 @@ RULES: tuple[Rule, ...] = (
         UK_CODE_START,
         None,
         check_repayment,
+    ),
+    Rule(
+        "terms_below_domestic",
+        "Salary below that of comparable domestic staff",
+        CODE,
+        "medium",
+        UK_CODE_START,
+        None,
+        check_terms,
+    ),
+    Rule(
+        "agency_not_ethical_recruiter",
+        "Agency not on the ethical recruiters list",
+        CODE,
+        "low",
+        UK_CODE_START,
+        None,
+        check_ethical_recruiter,
     ),
 )
 RULES_BY_ID = {r.id: r for r in RULES}

@@ -43,6 +43,8 @@ POLICY: dict[str, dict[str, str]] = {
     "data.import": {"admin": "any", "analyst": "any"},
     "projections.run": {"admin": "any", "analyst": "any"},
     "projections.explore": dict.fromkeys(ALL, "any"),
+    # stored runs: public ones are read under aggregates.read; private ones by whoever ran them
+    "projections.read": {"admin": "any", "analyst": "self"},
     "sources.manage": {"admin": "any"},
     # administration
     "users.manage": {"admin": "any"},
@@ -50,10 +52,16 @@ POLICY: dict[str, dict[str, str]] = {
     "tokens.own": dict.fromkeys(SIGNED_IN, "self"),
     "audit.read": {"admin": "any"},
     "account.read": dict.fromkeys(SIGNED_IN, "self"),
+    "account.write": dict.fromkeys(SIGNED_IN, "self"),
     # --- compliance --- recruitment records hold personal data of candidates
     # recruiters: their own organisation's records only; analysts (regulators) and admins: all
     "recruitment.read": {"recruiter": "organisation", "analyst": "any", "admin": "any"},
     "recruitment.write": {"recruiter": "organisation", "analyst": "any", "admin": "any"},
+    # a candidate's name, e-mail, birth date and notes: the record's organisation, regulators
+    "candidates.read": {"recruiter": "organisation", "analyst": "any", "admin": "any"},
+    "organisations.read": {"recruiter": "organisation", "analyst": "any", "admin": "any"},
+    "organisations.write": {"analyst": "any", "admin": "any"},
+    "agreements.write": {"analyst": "any", "admin": "any"},
     # --- diaspora --- profiles hold personal data
     "opportunities.write": {"programme_officer": "countries", "admin": "any"},
     "opportunities.read": {"programme_officer": "countries", "admin": "any"},
@@ -63,6 +71,22 @@ POLICY: dict[str, dict[str, str]] = {
     "profile.read": {"diaspora_member": "self"},
     "profile.write": {"diaspora_member": "self"},
     "consent.write": {"diaspora_member": "self"},
+    # assignment workflow (issue 7): officers in their countries, members on their own
+    "assignments.read": {
+        "programme_officer": "countries",
+        "diaspora_member": "self",
+        "admin": "any",
+    },
+    "assignments.propose": {"programme_officer": "countries", "admin": "any"},
+    "assignments.respond": {"diaspora_member": "self", "admin": "any"},
+    "assignments.confirm": {"programme_officer": "countries", "admin": "any"},
+    "outcomes.write": {
+        "programme_officer": "countries",
+        "diaspora_member": "self",
+        "admin": "any",
+    },
+    "returns.read": {"programme_officer": "countries", "admin": "any"},
+    "returns.write": {"programme_officer": "countries", "admin": "any"},
     # --- library ---
     # reads of published entries use aggregates.read; drafts: their author and admins only
     "library.submit": {"analyst": "any", "admin": "any"},
@@ -80,12 +104,14 @@ ACTIONS: dict[str, str] = {
     "data.import": "import data files",
     "projections.run": "run projections",
     "projections.explore": "explore one country's deterministic projection with levers",
+    "projections.read": "read stored projection runs that are not public (admins: all)",
     "sources.manage": "edit or retire sources",
-    "users.manage": "create, list and disable users",
+    "users.manage": "create, list, change and disable users",
     "tokens.manage": "create and revoke anyone's API tokens",
     "tokens.own": "create and revoke one's own API tokens",
     "audit.read": "browse, verify and export the audit trail",
     "account.read": "see one's own account",
+    "account.write": "change one's own password and sign out one's web sessions everywhere",
     "recruitment.read": "read recruitment records and findings",
     "recruitment.write": "write recruitment records",
     "opportunities.write": "post opportunities",
@@ -94,7 +120,18 @@ ACTIONS: dict[str, str] = {
     "profile.write": "edit a diaspora profile",
     "consent.write": "give or withdraw consent",
     # --- compliance actions ---
+    "candidates.read": "see a recruitment candidate's name, e-mail, birth date and notes",
+    "organisations.read": "read the organisations registry (agencies and employers)",
+    "organisations.write": "add or import organisations and their ethical-recruiter status",
+    "agreements.write": "add or import government-to-government agreements",
     # --- diaspora actions ---
+    "assignments.read": "see assignments (officers: their countries; members: their own)",
+    "assignments.propose": "propose professionals for opportunities",
+    "assignments.respond": "accept or decline a proposed assignment",
+    "assignments.confirm": "confirm, start, complete or cancel assignments",
+    "outcomes.write": "report the outcome of a completed assignment",
+    "returns.read": "see permanent returns with incentives and bonding",
+    "returns.write": "record permanent returns with incentives and bonding",
     "opportunities.read": "list opportunities",
     "profiles.import": "import diaspora profiles from a file",
     "privacy.manage": "export or erase anyone's personal data",

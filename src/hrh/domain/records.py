@@ -79,6 +79,15 @@ class CoverageObs(NamedTuple):
     value: float
 
 
+class EconomicObs(NamedTuple):
+    """A country-level economic figure, e.g. personal remittances received (current USD)."""
+
+    country: str
+    measure: str
+    year: int
+    value: float
+
+
 class SafeguardEntry(NamedTuple):
     """A country on a published safeguards list version."""
 

@@ -1,8 +1,9 @@
 """Value objects of ethical-recruitment monitoring: records, agreements, lists and findings.
 
 They are shared by the importer (which builds them), the pure rules (which read them) and the
-store (which keeps them). Records hold no names or contacts: residence, nationality and cadre
-are all the rules need.
+store (which keeps them). The rules read no personal data: residence, nationality and cadre
+are all they need; a candidate's optional personal fields ride apart (``personal``), never
+printed, and are encrypted by the services before the store sees them.
 
 >>> a = Agreement("GBR-KEN-2021", "KEN", "GBR", frozenset({"nursing_professionals"}),
 ...               date(2021, 7, 26), None, "g2g", "DHSC", frozenset({"g2g"}))
@@ -20,11 +21,19 @@ from datetime import date
 
 ROUTES = ("active", "direct_application", "referral", "g2g")
 ORGANISATION_TYPES = ("agency", "employer")
+#: Optional template columns holding a candidate's personal data: encrypted at rest, shown
+#: only to callers entitled to them, never logged, never in bulk exports or reports.
+PERSONAL_FIELDS = ("candidate_name", "candidate_email", "candidate_birth_date", "notes")
 
 
 @dataclass(frozen=True)
 class RecruitmentRecord:
-    """One international recruitment, as an organisation reports it (no personal names)."""
+    """One international recruitment, as an organisation reports it.
+
+    The rules read no personal data; ``personal`` carries the optional candidate fields from
+    the importer to the store (which keeps them encrypted) and is left out of ``repr``.
+    ``salary_offered`` and ``domestic_salary`` are annual, in one currency (None: not given).
+    """
 
     record_id: str
     organisation: str
@@ -42,6 +51,10 @@ class RecruitmentRecord:
     repayment_clause_months: float = 0.0
     contract_start: date | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
+    salary_offered: float | None = None
+    domestic_salary: float | None = None
+    #: the candidate's personal fields (``PERSONAL_FIELDS``): never printed, never compared
+    personal: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,8 @@ class Agreement:
     """A government-to-government agreement or MoU between an origin and a destination.
 
     ``cadres`` empty means every cadre; ``valid_to`` None means open-ended; ``routes`` are the
-    recruitment routes its terms allow (empty: any route).
+    recruitment routes its terms allow (empty: any route); ``terms`` describes the terms in
+    words.
     """
 
     agreement_id: str
@@ -61,6 +75,7 @@ class Agreement:
     kind: str
     source: str
     routes: frozenset[str] = frozenset()
+    terms: str = ""
 
     def covers(self, origin: str, destination: str, cadre: str, on: date) -> bool:
         """Tell whether the agreement covers this origin, destination, cadre and date."""
@@ -71,6 +86,39 @@ class Agreement:
             and self.valid_from <= on
             and (self.valid_to is None or on <= self.valid_to)
         )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A period during which an organisation was on an ethical recruiters list."""
+
+    valid_from: date
+    valid_to: date | None
+    source: str
+
+    def covers(self, on: date) -> bool:
+        """Tell whether ``on`` falls in the period (``valid_to`` None: still listed)."""
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A recruitment agency or employer and its periods on the ethical recruiters list.
+
+    >>> o = Organisation("acme", "GBR", "agency", (Listing(date(2022, 1, 1), None, "NHS"),))
+    >>> o.listing_on(date(2021, 12, 31)) is None, o.listing_on(date(2022, 1, 1)).source
+    (True, 'NHS')
+    """
+
+    name: str
+    country: str
+    kind: str
+    listings: tuple[Listing, ...] = ()
+    source: str = ""
+
+    def listing_on(self, on: date) -> Listing | None:
+        """Return the listing period covering ``on``, or None when not listed that day."""
+        return next((p for p in self.listings if p.covers(on)), None)
 
 
 @dataclass(frozen=True)

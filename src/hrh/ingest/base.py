@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from hrh.domain.records import (
     Country,
     CoverageObs,
+    EconomicObs,
     FlowObs,
     PopulationObs,
     SafeguardEntry,
@@ -41,6 +42,7 @@ class Batch:
     flows: list[FlowObs] = field(default_factory=list)
     coverage: list[CoverageObs] = field(default_factory=list)
     safeguards: list[SafeguardEntry] = field(default_factory=list)
+    economic: list[EconomicObs] = field(default_factory=list)
     streamed: int = 0  # records already handed to the sink (no longer held here)
 
     @property
@@ -53,6 +55,7 @@ class Batch:
             + len(self.flows)
             + len(self.coverage)
             + len(self.safeguards)
+            + len(self.economic)
         )
 
 

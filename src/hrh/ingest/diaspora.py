@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -88,6 +88,9 @@ class ProfileRow:
     preferred_countries: tuple[str, ...] = ()
     personal: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
+    #: (purpose, granted, at) oldest first, when the source carries a dated history (FHIR
+    #: Consent resources); empty: ``consents`` is recorded at the import's time.
+    consent_history: tuple[tuple[str, bool, datetime], ...] = ()
 
 
 @dataclass(frozen=True)

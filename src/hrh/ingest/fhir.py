@@ -1,4 +1,4 @@
-"""FHIR R4 Practitioner + PractitionerRole (JSON Bundle or NDJSON bulk) to diaspora profiles.
+"""FHIR R4 Practitioner + PractitionerRole (+ Consent) (JSON Bundle or NDJSON) to profiles.
 
 A pure reader: no database. It returns the same :class:`~hrh.ingest.diaspora.ProfileRow`
 records as the CSV importer, or raises :class:`~hrh.errors.Invalid` listing every problem
@@ -24,6 +24,7 @@ from typing import Any
 from hrh.domain.codes import resolve_cadre
 from hrh.errors import HrhError, Invalid, Problem
 from hrh.ingest.diaspora import CEFR, MODES, PURPOSES, ProfileRow
+from hrh.ingest.fhir_consent import Decision, read_consent
 
 HRH = "https://hrh-observatory.org/fhir/StructureDefinition"
 EXT_NATIONALITY = "http://ihris.org/fhir/StructureDefinition/ihris-practitioner-nationality"
@@ -470,6 +471,7 @@ def read_fhir(path: Path, countries: set[str], iso2: Mapping[str, str]) -> list[
     r = _Reader(path.name, countries, {k.upper(): v for k, v in iso2.items()}, problems)
     practitioners: list[_Practitioner] = []
     roles: list[_Found] = []
+    consents: list[_Found] = []
     by_ref: dict[str, _Practitioner] = {}
     seen: dict[str, _Found] = {}
     for at in found:
@@ -483,8 +485,10 @@ def read_fhir(path: Path, countries: set[str], iso2: Mapping[str, str]) -> list[
             by_ref[f"Practitioner/{p.profile_id}"] = p
         elif kind == "PractitionerRole":
             roles.append(at)
+        elif kind == "Consent":
+            consents.append(at)
         elif kind not in IGNORED_TYPES:
-            r.bad(at, "resourceType", kind, "Practitioner or PractitionerRole")
+            r.bad(at, "resourceType", kind, "Practitioner, PractitionerRole or Consent")
     full_urls = _full_urls(path, found, by_ref)
     role_of: dict[str, _Role] = {}
     for at in roles:
@@ -495,6 +499,7 @@ def read_fhir(path: Path, countries: set[str], iso2: Mapping[str, str]) -> list[
             continue
         role = _role(r, at)
         role_of.setdefault(owner.profile_id, role)  # the first role in file order counts
+    history = _consents(r, consents, by_ref, full_urls)
     if r.problems:
         raise Invalid(
             f"{path.name}: {len(r.problems)} problem(s); nothing was imported.",
@@ -503,7 +508,36 @@ def read_fhir(path: Path, countries: set[str], iso2: Mapping[str, str]) -> list[
         )
     if not practitioners:
         raise Invalid(f"{path.name} holds no Practitioner resource.")
-    return [_row(p, role_of.get(p.profile_id, _Role())) for p in practitioners]
+    return [
+        _row(p, role_of.get(p.profile_id, _Role()), history.get(p.profile_id, []))
+        for p in practitioners
+    ]
+
+
+def _consents(
+    r: _Reader,
+    found: list[_Found],
+    by_ref: Mapping[str, _Practitioner],
+    full_urls: Mapping[str, _Practitioner],
+) -> dict[str, list[Decision]]:
+    """Consent resources → each profile's decisions, oldest first (file order on ties)."""
+
+    def owner(ref: object) -> str | None:
+        p = (by_ref.get(ref) or full_urls.get(ref)) if isinstance(ref, str) else None
+        return p.profile_id if p is not None else None
+
+    out: dict[str, list[Decision]] = {}
+    for at in found:
+
+        def bad(path: str, value: object, expected: str, at: _Found = at) -> None:
+            r.bad(at, path, value, expected)
+
+        decision = read_consent(at.resource, bad, owner)
+        if decision is not None:
+            out.setdefault(decision.performer, []).append(decision)
+    for decisions in out.values():
+        decisions.sort(key=lambda d: d.at)
+    return out
 
 
 def _full_urls(
@@ -527,7 +561,11 @@ def _full_urls(
     return out
 
 
-def _row(p: _Practitioner, role: _Role) -> ProfileRow:
+def _row(p: _Practitioner, role: _Role, history: list[Decision]) -> ProfileRow:
+    consents = p.consents
+    if history:  # dated Consent resources win over the consent-granted extension
+        consents = dict.fromkeys(PURPOSES, False)
+        consents.update({d.purpose: d.granted for d in history})
     return ProfileRow(
         line=p.at.line or 0,
         profile_id=p.profile_id,
@@ -542,8 +580,9 @@ def _row(p: _Practitioner, role: _Role) -> ProfileRow:
         available_to=role.available_to,
         modes=role.modes,
         virtual_hours_per_week=role.virtual_hours_per_week,
-        consents=p.consents,
+        consents=consents,
         preferred_countries=role.preferred_countries,
         personal=p.personal,
         extra=p.extra,
+        consent_history=tuple((d.purpose, d.granted, d.at) for d in history),
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hrh.domain.codes import TOTAL_AGE
-from hrh.domain.records import CoverageObs, PopulationObs, SourceMeta, StockObs
+from hrh.domain.records import CoverageObs, EconomicObs, PopulationObs, SourceMeta, StockObs
 from hrh.errors import Invalid, Problem
 from hrh.ingest._text import (
     canonical_names,
@@ -43,9 +43,10 @@ class Indicator:
     Attributes:
         code: the WDI indicator code.
         name: the WDI indicator name.
-        kind: ``population``, ``stock`` or ``coverage``.
+        kind: ``population``, ``stock``, ``coverage`` or ``economic``.
         cadre: for stocks, the cadre id.
         factor: multiplies the file's value into the stored unit (per 1,000 → per 10,000).
+        measure: for economic figures, the stored measure name.
     """
 
     code: str
@@ -53,6 +54,7 @@ class Indicator:
     kind: str
     cadre: str = ""
     factor: float = 1.0
+    measure: str = ""
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -70,6 +72,12 @@ INDICATORS: dict[str, Indicator] = {
             10.0,
         ),
         Indicator("SH.UHC.SRVS.CV.XD", "UHC service coverage index", "coverage"),
+        Indicator(
+            "BX.TRF.PWKR.CD.DT",
+            "Personal remittances, received (current US$)",
+            "economic",
+            measure="remittances_received_usd",
+        ),
     )
 }
 
@@ -82,7 +90,7 @@ _SUPPORTED = ", ".join(INDICATORS)
 
 
 def read(path: Path, countries: CountryIndex, options: Mapping[str, str]) -> ImportResult:
-    """Read a WDI CSV (wide bulk or long layout) into population, stock or coverage records."""
+    """Read a WDI CSV (wide bulk or long layout): population, stock, coverage, economic rows."""
     sha = file_sha256(path)
     result = ImportResult(file=path.name, format="wdi", sha256=sha)
     text = read_text(path)
@@ -191,6 +199,8 @@ class _Target:
             batch.population.append(PopulationObs(iso3, year, "T", TOTAL_AGE, "estimate", value))
         elif ind.kind == "coverage":
             batch.coverage.append(CoverageObs(iso3, year, value))
+        elif ind.kind == "economic":
+            batch.economic.append(EconomicObs(iso3, ind.measure, year, value))
         else:
             batch.stocks.append(
                 StockObs(iso3, ind.cadre, year, "T", TOTAL_AGE, "all", "per_10k", value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,17 @@ def load_criteria(version: str, path: Path = PARAMS_FILE) -> SafeguardCriteria:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"Cannot read parameters {path}: {exc}") from exc
+    return _parse(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parse(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    """Parse the file once per version of it (the key has its time and size); read-only."""
+    del mtime_ns, size
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

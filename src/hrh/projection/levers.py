@@ -1,11 +1,13 @@
 """Levers: dated policy changes applied to a copy of the rates.
 
 Each lever applies from 1 January of its year to the countries its selector picks (and to
-some cadres): ``training_intake`` (intake × (1 + change_pct/100)), ``retention`` (emigration
-× factor), ``return_incentive`` (return rate of workers trained there × factor),
-``retirement_age``, ``attrition_reduction`` (attrition × (1 − reduction_pct/100)) and
-``ethical_recruitment`` (corridor shares from ``origins`` into the selected destinations ×
-(1 − compliance): fewer workers leave the origins and fewer arrive in the destinations).
+some cadres): ``training_intake`` (intake × (1 + change_pct/100), or an absolute ``intake``
+of trainees a year per country), ``retention`` (emigration × factor), ``return_incentive``
+(return rate of workers trained there × factor), ``retirement_age``, ``attrition_reduction``
+(attrition × (1 − reduction_pct/100)) and ``ethical_recruitment`` (corridor shares from
+``origins`` into the selected destinations × (1 − compliance): fewer workers leave the
+origins and fewer arrive in the destinations). ``bonding`` and ``new_cadre`` change the
+cadre axis: see :mod:`hrh.projection.cadres`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,29 @@ LEVERS: dict[str, tuple[str, float, float]] = {
     "retirement_age": ("age", 50.0, 75.0),
     "attrition_reduction": ("reduction_pct", 0.0, 100.0),
     "ethical_recruitment": ("compliance", 0.0, 1.0),
+    "bonding": ("years", 1.0, 15.0),
+    "new_cadre": ("intake", 0.0, 10_000_000.0),
+}
+#: lever → a second value key, used instead of the first: (key, lower bound, upper bound)
+ALTERNATIVE_VALUES: dict[str, tuple[str, float, float]] = {
+    "training_intake": ("intake", 0.0, 10_000_000.0),
+}
+#: lever → optional numeric keys: key → (lower bound, upper bound, default)
+OPTIONS: dict[str, dict[str, tuple[float, float, float]]] = {
+    "bonding": {"buyout_share": (0.0, 1.0, 0.0)},
+    "new_cadre": {
+        "attrition_rate": (0.0, 1.0, 0.08),
+        "emigration_rate": (0.0, 1.0, 0.0),
+        "retirement_age": (50.0, 75.0, 60.0),
+        "completion_share": (0.0, 1.0, 0.9),
+        "duration_years": (0.0, 10.0, 1.0),
+        "female_share": (0.0, 1.0, 0.7),
+    },
+}
+#: levers whose value must be a whole number
+WHOLE: dict[str, frozenset[str]] = {
+    "bonding": frozenset({"years"}),
+    "new_cadre": frozenset({"duration_years"}),
 }
 
 
@@ -79,6 +104,14 @@ class Lever:
     cadres: tuple[str, ...] | None = None
     origins: Selector | None = None
     where: str = ""
+    key: str = ""
+    options: tuple[tuple[str, float], ...] = ()
+    cadre: str = ""
+
+    def option(self, name: str) -> float:
+        """Return an optional value (its default when the file does not give it)."""
+        given = dict(self.options)
+        return given[name] if name in given else OPTIONS[self.kind][name][2]
 
 
 def apply_levers(
@@ -96,7 +129,10 @@ def apply_levers(
         t0 = max(0, lever.start - new.first_year)
         if lever.kind == "training_intake":
             ti = max(0, lever.start - new.intake_first_year)
-            new.intake[ti:, selected[:, None] & ks[None]] *= 1 + lever.value / 100
+            if lever.key == "intake":  # absolute: trainees a year in each selected country
+                new.intake[ti:, selected[:, None] & ks[None]] = lever.value
+            else:
+                new.intake[ti:, selected[:, None] & ks[None]] *= 1 + lever.value / 100
         elif lever.kind == "retention":
             new.emigration_rate[t0:, selected[:, None] & ks[None]] *= lever.value
         elif lever.kind == "attrition_reduction":

@@ -54,13 +54,22 @@ class Corridors:
     def __len__(self) -> int:
         return len(self.origin)
 
-    def to_destination(self, values: FloatArray) -> FloatArray:
-        """Sum ``values[n, ...]`` by destination country → ``[c, ...]``."""
-        return self._sum("destination", values)
+    def to_destination(self, values: FloatArray, axis: int = 0) -> FloatArray:
+        """Sum ``values[n, ...]`` by destination country → ``[c, ...]``.
 
-    def to_origin(self, values: FloatArray) -> FloatArray:
-        """Sum ``values[n, ...]`` by origin country → ``[c, ...]``."""
-        return self._sum("origin", values)
+        ``axis`` is the corridor axis (1 for arrays with a leading replicate axis).
+        """
+        return self._along("destination", values, axis)
+
+    def to_origin(self, values: FloatArray, axis: int = 0) -> FloatArray:
+        """Sum ``values[n, ...]`` by origin country → ``[c, ...]`` (``axis``: the corridor axis)."""
+        return self._along("origin", values, axis)
+
+    def _along(self, side: str, values: FloatArray, axis: int) -> FloatArray:
+        if axis == 0:
+            return self._sum(side, values)
+        moved = self._sum(side, np.moveaxis(values, axis, 0))
+        return np.moveaxis(moved, 0, axis)
 
     def _sum(self, side: str, values: FloatArray) -> FloatArray:
         tail = values.shape[1:]

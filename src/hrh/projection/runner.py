@@ -7,19 +7,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hrh import __version__
 from hrh.params.projection import ParameterSet
+from hrh.projection.agents import run_agent_replicates
+from hrh.projection.cadres import CadreAxis, expand_cadres
 from hrh.projection.calibrate import build_rates, initial_state
+from hrh.projection.ensemble import Ranges, TaskMap, run_ensemble
 from hrh.projection.levers import World, apply_levers
 from hrh.projection.model import Corridors, FloatArray, Inputs, State
-from hrh.projection.need import compute_need
+from hrh.projection.need import NeedSpec, PopulationByAge, compute_need
 from hrh.projection.params import Assumption, AssumptionLog, Rates
+from hrh.projection.replicates import run_replicates
 from hrh.projection.results import FLOWS, QUANTILES, ProjectionResult
 from hrh.projection.scenarios import Scenario
-from hrh.projection.stockflow import EXPECTED, Draw, Sampled, step
+from hrh.projection.stockflow import EXPECTED, Draw, step
 
-MODES = ("deterministic", "stochastic")
+MODES = ("deterministic", "stochastic", "agent")
 MAX_REPLICATES = 10_000
 
 
@@ -83,6 +88,18 @@ def whole(state: State, rng: np.random.Generator) -> State:
     return State(state.year, rounded(state.home), rounded(state.abroad))
 
 
+@dataclass(frozen=True)
+class Execution:
+    """Where a stochastic ensemble runs: ``task_map`` over ``batches`` batches of replicates.
+
+    The default runs every replicate in this process, in one batch. The results do not
+    depend on either (:mod:`hrh.projection.ensemble`).
+    """
+
+    task_map: TaskMap | None = None
+    batches: int = 1
+
+
 def ensemble(
     state: State,
     rates: Rates,
@@ -91,25 +108,60 @@ def ensemble(
     replicates: int,
     seed: int,
     on_step: Callable[[int], None] | None = None,
+    *,
+    execution: Execution | None = None,
+    uncertainty: Ranges = (),
+    collapse: Callable[[FloatArray], FloatArray] | None = None,
+    agents: bool = False,
 ) -> tuple[Trajectory, dict[str, FloatArray]]:
     """Run ``replicates`` stochastic replicates; return their mean and the supply quantiles.
 
     Each replicate starts from the stocks rounded to whole workers and steps with
-    :class:`Sampled` draws per cell from its own generator (:func:`generators`), so the
-    accounting identity holds exactly in every replicate, and therefore in the mean.
+    :class:`Sampled` draws per cell from its own stream (``SeedSequence(seed).spawn``), so
+    the accounting identity holds exactly in every replicate, and therefore in the mean.
+    The replicates run as one vectorised batch (:func:`run_replicates`), or in batches over
+    ``execution`` (processes, a Dask cluster); a replicate's numbers do not depend on the
+    batch it runs in. ``uncertainty`` draws a parameter set per replicate
+    (:mod:`hrh.projection.ensemble`). ``collapse`` sums model cadres into the reported ones
+    (``[r, c, k, year]`` arrays) before the means and quantiles. ``agents`` runs the
+    replicates in agent mode instead (one row per worker, :mod:`hrh.projection.agents`; in
+    this process, one replicate after the other; ``execution`` and ``uncertainty`` unused).
     """
     if not 1 <= replicates <= MAX_REPLICATES:
         raise ValueError(f"replicates: expected 1 to {MAX_REPLICATES}; got {replicates}")
-    paths = []
-    for rng in generators(seed, replicates):
-        paths.append(simulate(whole(state, rng), rates, corridors, until, Sampled(rng), on_step))
-    supply = np.stack([p.supply for p in paths])
+    seeds = np.random.SeedSequence(seed).spawn(replicates)
+    execution = execution or Execution()
+    if agents:  # one row per worker (hrh.projection.agents), in this process
+        paths = run_agent_replicates(state, rates, corridors, until, seeds, on_step)
+    elif execution.task_map is None and execution.batches == 1 and not uncertainty:
+        paths = run_replicates(state, rates, corridors, until, seeds, on_step)
+    else:
+        n_years = until - state.year + 1
+
+        def done(count: int) -> None:
+            for _ in range(count * n_years if on_step is not None else 0):
+                on_step(1)  # type: ignore[misc]
+
+        paths = run_ensemble(
+            state,
+            rates,
+            corridors,
+            until,
+            seeds,
+            task_map=execution.task_map,
+            n_batches=execution.batches,
+            uncertainty=uncertainty,
+            on_batch=done,
+        )
+    cut = collapse or (lambda a: a)
+    supply = cut(paths.supply)
+    last = State(paths.final.year, paths.final.home[-1], paths.final.abroad[-1])
     mean = Trajectory(
         supply.mean(axis=0),
-        np.mean([p.foreign_trained for p in paths], axis=0),
-        np.mean([p.abroad for p in paths], axis=0),
-        {f: np.mean([p.flows[f] for p in paths], axis=0) for f in FLOWS},
-        paths[-1].final,
+        cut(paths.foreign_trained).mean(axis=0),
+        cut(paths.abroad).mean(axis=0),
+        {f: cut(paths.flows[f]).mean(axis=0) for f in FLOWS},
+        last,
     )
     levels = np.quantile(supply, [q for _, q in QUANTILES], axis=0)
     return mean, {name: levels[i] for i, (name, _) in enumerate(QUANTILES)}
@@ -147,12 +199,17 @@ def run(
     seed: int | None = None,
     replicates: int = 100,
     on_step: Callable[[int], None] | None = None,
+    execution: Execution | None = None,
+    population_by_age: PopulationByAge | None = None,
 ) -> ProjectionResult:
     """Project ``inputs`` under ``scenario`` from ``from_year`` through ``until``.
 
     ``mode="stochastic"`` runs ``replicates`` replicates seeded from ``seed`` (a fresh seed,
     recorded in the result, when None): ``supply`` and the flows are the replicate means,
-    ``p05``, ``p50`` and ``p95`` the quantiles of supply.
+    ``p05``, ``p50`` and ``p95`` the quantiles of supply; ``mode="agent"`` likewise, with
+    one row per worker (:mod:`hrh.projection.agents`). ``execution`` says where the
+    replicates run (default: here). ``population_by_age`` is needed by the utilisation
+    method of need.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
@@ -160,23 +217,43 @@ def run(
     log = AssumptionLog()
     state, headcount = initial_state(inputs, params, from_year, log)
     baseline = build_rates(inputs, params, state, headcount, until, log)
-    rates = apply_levers(
-        baseline,
-        scenario.levers,
-        world_of(inputs, params, from_year),
-        inputs.corridors,
-        inputs.cadres,
-    )
-    if mode == "stochastic":
+    world = world_of(inputs, params, from_year)
+    rates = apply_levers(baseline, scenario.levers, world, inputs.corridors, inputs.cadres)
+    state, rates, axis = expand_cadres(state, rates, scenario.levers, world, inputs.cadres, log)
+    if mode in ("stochastic", "agent"):
         seed = fresh_seed() if seed is None else seed
-        path, quantiles = ensemble(state, rates, inputs.corridors, until, replicates, seed, on_step)
+        path, quantiles = ensemble(
+            state,
+            rates,
+            inputs.corridors,
+            until,
+            replicates,
+            seed,
+            on_step,
+            execution=execution,
+            uncertainty=scenario.uncertainty,
+            collapse=lambda a: axis.collapse(a, 2),
+            agents=mode == "agent",
+        )
     else:
-        path, quantiles = simulate(state, rates, inputs.corridors, until, draw, on_step), {}
+        path = _collapsed(simulate(state, rates, inputs.corridors, until, draw, on_step), axis)
+        quantiles = {}
     years = np.arange(from_year, until + 1)
     population = np.stack([inputs.population_at(int(y)) for y in years], axis=1)
     need = compute_need(
-        scenario.need, params, headcount, inputs.cadres, inputs.iso3, population, from_year, log
+        scenario.need,
+        params,
+        headcount,
+        inputs.cadres,
+        inputs.iso3,
+        population,
+        from_year,
+        log,
+        by_age=population_by_age,
+        years=(from_year, until),
     )
+    need = _extend_need(need, scenario.need, axis, population)
+    by_age = population_by_age
     report = np.nonzero(inputs.reported)[0]
     _note_missing(inputs, report, log)
     values = {
@@ -193,16 +270,56 @@ def run(
         scenario_hash=scenario.digest,
         parameters_hash=params.digest(),
         mode=mode,
-        seed=seed if mode == "stochastic" else None,
-        replicates=replicates if mode == "stochastic" else None,
+        seed=seed if mode != "deterministic" else None,
+        replicates=replicates if mode != "deterministic" else None,
         from_year=from_year,
         until_year=until,
         code_version=__version__,
         need_method=scenario.need.method,
         countries=tuple(inputs.iso3[c] for c in report),
-        cadres=inputs.cadres,
+        cadres=axis.reported,
         values={k: np.ascontiguousarray(v[report]) for k, v in values.items()},
-        covered=~np.isnan(inputs.headcount[report]),
+        covered=_covered(inputs, axis, scenario, world)[report],
         assumptions=tuple(log.assumptions()),
-        sources=inputs.sources,
+        sources=tuple(sorted({*inputs.sources, *(by_age.sources if by_age else ())})),
     )
+
+
+def _collapsed(path: Trajectory, axis: CadreAxis) -> Trajectory:
+    """Sum the model cadres of a trajectory ``[c, k, year]`` into the reported cadres."""
+    if not axis.expanded:
+        return path
+    return Trajectory(
+        axis.collapse(path.supply, 1),
+        axis.collapse(path.foreign_trained, 1),
+        axis.collapse(path.abroad, 1),
+        {f: axis.collapse(v, 1) for f, v in path.flows.items()},
+        path.final,
+    )
+
+
+def _extend_need(
+    need: FloatArray, spec: NeedSpec, axis: CadreAxis, population: FloatArray
+) -> FloatArray:
+    """Add need for new cadres: a target density when the scenario gives one, else NaN."""
+    extra = axis.reported[need.shape[1] :]
+    if not extra:
+        return need
+    density = np.array([spec.per_10k.get(k, np.nan) for k in extra])
+    added = density[None, :, None] / 10_000 * population[:, None, :]
+    return np.concatenate([need, added], axis=1)
+
+
+def _covered(
+    inputs: Inputs, axis: CadreAxis, scenario: Scenario, world: World
+) -> NDArray[np.bool_]:
+    """Return which (country, cadre) pairs have rows: base-year data, or a new cadre there."""
+    covered = ~np.isnan(inputs.headcount)
+    extra = axis.reported[covered.shape[1] :]
+    if not extra:
+        return covered
+    added = np.zeros((covered.shape[0], len(extra)), dtype=bool)
+    for lever in scenario.levers:
+        if lever.kind == "new_cadre" and lever.cadre in extra:
+            added[:, extra.index(lever.cadre)] |= lever.countries.mask(world)
+    return np.concatenate([covered, added], axis=1)

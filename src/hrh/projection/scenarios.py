@@ -39,13 +39,14 @@ import yaml
 from hrh.domain.codes import CADRES_BY_ID, INCOME_GROUPS, WHO_REGIONS
 from hrh.errors import Invalid, NotFound
 from hrh.params.projection import ParameterSet
-from hrh.projection.levers import LEVERS, Lever, Selector
+from hrh.projection.ensemble import UNCERTAIN, Ranges
+from hrh.projection.levers import ALTERNATIVE_VALUES, LEVERS, OPTIONS, WHOLE, Lever, Selector
 from hrh.projection.need import METHODS, NeedSpec
 
 BUNDLED = Path(__file__).parent / "scenarios"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
-_TOP = ("name", "description", "base", "need", "parameters", "levers")
+_TOP = ("name", "description", "base", "need", "parameters", "levers", "uncertainty")
 _SELECTOR_KEYS = ("all", "iso3", "who_region", "wb_region", "income", "ssl", "oecd")
 
 
@@ -61,6 +62,7 @@ class Scenario:
     need: NeedSpec
     file: str
     digest: str = field(default="", compare=False)
+    uncertainty: Ranges = ()
 
     def ssl_editions(self) -> set[str]:
         """Return the safeguards list editions the levers refer to."""
@@ -189,6 +191,9 @@ def _resolve(docs: list[dict[str, Any]], params: ParameterSet) -> Scenario:
         (f"{d['file']}: parameters", d["parameters"]) for d in docs if d["parameters"]
     )
     need = next((d["need"] for d in reversed(docs) if d["need"] is not None), NeedSpec())
+    ranges: dict[str, tuple[float, float]] = {}
+    for d in docs:  # a scenario's ranges replace its bases' for the same parameter
+        ranges.update(d["uncertainty"])
     scenario = Scenario(
         top["name"],
         top["description"],
@@ -197,6 +202,7 @@ def _resolve(docs: list[dict[str, Any]], params: ParameterSet) -> Scenario:
         overrides,
         need,
         top["file"],
+        uncertainty=tuple((k, lo, hi) for k, (lo, hi) in sorted(ranges.items())),
     )
     scenario.apply_parameters(params)  # raises Invalid naming the file and key
     return replace(scenario, digest=_digest(scenario))
@@ -212,9 +218,21 @@ def _digest(s: Scenario) -> str:
             return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
         return value if isinstance(value, int | float | str | bool | None) else str(value)
 
-    lever_docs = [plain(replace(lever, where="")) for lever in s.levers]
+    def lever_doc(lever: Lever) -> Any:
+        doc = plain(replace(lever, where=""))
+        # fields at their defaults are left out: hashes of older scenarios do not change
+        if doc["key"] in ("", LEVERS[lever.kind][0]):
+            del doc["key"]
+        for name in ("options", "cadre"):
+            if not doc[name]:
+                del doc[name]
+        return doc
+
+    lever_docs = [lever_doc(lever) for lever in s.levers]
     doc = {"levers": lever_docs, "parameters": [plain(p) for _, p in s.parameters]}
     doc["need"] = plain(s.need)
+    if s.uncertainty:  # left out when empty: hashes of older scenarios do not change
+        doc["uncertainty"] = plain(s.uncertainty)
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
@@ -250,7 +268,30 @@ def parse_scenario(raw: Any, file: str) -> dict[str, Any]:
         "need": _parse_need(raw.get("need"), f"{file}: need"),
         "parameters": parameters,
         "levers": [_parse_lever(x, f"{file}: levers[{i}]") for i, x in enumerate(levers)],
+        "uncertainty": _parse_uncertainty(raw.get("uncertainty"), f"{file}: uncertainty"),
     }
+
+
+def _parse_uncertainty(raw: Any, where: str) -> dict[str, tuple[float, float]]:
+    """Check ``parameter: {low: multiplier, high: multiplier}`` ranges (0 ≤ low ≤ 1 ≤ high)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not raw:
+        raise Invalid(
+            f"{where}: expected a mapping of parameter to {{low, high}} multipliers, e.g. "
+            "{attrition.annual_rate: {low: 0.8, high: 1.25}}."
+        )
+    out = {}
+    for name, rng in raw.items():
+        loc = f"{where}.{name}"
+        if name not in UNCERTAIN:
+            raise Invalid(f"{loc}: expected one of {', '.join(UNCERTAIN)}.")
+        if not isinstance(rng, dict) or set(rng) != {"low", "high"}:
+            raise Invalid(f"{loc}: expected {{low: multiplier, high: multiplier}}; got {rng!r}.")
+        low = _bounded(rng["low"], 0.0, 1.0, f"{loc}.low")
+        high = _bounded(rng["high"], 1.0, 10.0, f"{loc}.high")
+        out[str(name)] = (low, high)
+    return out
 
 
 def _parse_need(raw: Any, where: str) -> NeedSpec | None:
@@ -267,10 +308,13 @@ def _parse_need(raw: Any, where: str) -> NeedSpec | None:
             _cadre(cadre, f"{where}.per_10k.{cadre}")
             _bounded(v, 0.0, 10_000.0, f"{where}.per_10k.{cadre}")
         return NeedSpec("target_density", {str(k): float(v) for k, v in per.items()})
+    unknown = sorted(set(raw) - {"method", "threshold_per_10k"})
+    if unknown:
+        raise Invalid(f"{where}.{unknown[0]}: unknown key; expected method, threshold_per_10k.")
     threshold = raw.get("threshold_per_10k")
     if threshold is not None:
         threshold = _bounded(threshold, 0.0, 10_000.0, f"{where}.threshold_per_10k")
-    return NeedSpec("sdg_threshold", {}, threshold)
+    return NeedSpec(raw["method"], {}, threshold)
 
 
 def _parse_lever(raw: Any, where: str) -> Lever:
@@ -280,26 +324,53 @@ def _parse_lever(raw: Any, where: str) -> Lever:
     if kind not in LEVERS:
         raise Invalid(f"{where}.lever: expected one of {', '.join(LEVERS)}; got {kind!r}.")
     key, lo, hi = LEVERS[kind]
+    alternative = ALTERNATIVE_VALUES.get(kind)
+    if alternative is not None and alternative[0] in raw:
+        if key in raw:
+            raise Invalid(f"{where}: give {key} or {alternative[0]}, not both.")
+        key, lo, hi = alternative
     start = raw.get("from")
     if isinstance(start, bool) or not isinstance(start, int) or not 1950 <= start <= 2200:
         raise Invalid(f"{where}.from: expected the first year the lever applies; got {start!r}.")
-    allowed = {"lever", "from", key, "cadres", "note"}
+    options = OPTIONS.get(kind, {})
+    allowed = {"lever", "from", key, "cadres", "note", *options}
     allowed |= {"destinations", "origins"} if kind == "ethical_recruitment" else {"where"}
+    allowed = (allowed - {"cadres"}) | {"cadre"} if kind == "new_cadre" else allowed
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise Invalid(f"{where}.{unknown[0]}: unknown key; expected {', '.join(sorted(allowed))}.")
     value = _bounded(raw.get(key), lo, hi, f"{where}.{key}")
+    whole = WHOLE.get(kind, frozenset())
+    if key in whole and value != int(value):
+        raise Invalid(f"{where}.{key}: expected a whole number; got {raw.get(key)!r}.")
+    given = []
+    for name, (olo, ohi, _default) in options.items():
+        if name in raw:
+            number = _bounded(raw[name], olo, ohi, f"{where}.{name}")
+            if name in whole and number != int(number):
+                raise Invalid(f"{where}.{name}: expected a whole number; got {raw[name]!r}.")
+            given.append((name, number))
     cadres = raw.get("cadres")
     if cadres is not None:
         if not isinstance(cadres, list) or not cadres:
             raise Invalid(f"{where}.cadres: expected a list of cadre ids.")
         cadres = tuple(_cadre(c, f"{where}.cadres") for c in cadres)
+    new_cadre = _cadre(raw.get("cadre"), f"{where}.cadre") if kind == "new_cadre" else ""
     if kind == "ethical_recruitment":
         countries = _selector(raw.get("destinations"), f"{where}.destinations")
         origins = _selector(raw.get("origins", {"ssl": "2023"}), f"{where}.origins")
-        return Lever(kind, start, value, countries, cadres, origins, where)
+        return Lever(kind, start, value, countries, cadres, origins, where, key)
     return Lever(
-        kind, start, value, _selector(raw.get("where"), f"{where}.where"), cadres, None, where
+        kind,
+        start,
+        value,
+        _selector(raw.get("where"), f"{where}.where"),
+        cadres,
+        None,
+        where,
+        key,
+        tuple(given),
+        new_cadre,
     )
 
 

@@ -22,8 +22,9 @@ lost in transit).
 
 The ``draw`` argument decides how a cell's workers are split over outcomes: :class:`Expected`
 gives expected values (the deterministic mode); :class:`Sampled` draws whole numbers per cell
-(multinomial, conditional binomials) from the same probabilities through the same three
-methods: the engine of the stochastic mode, which the CLI does not offer yet.
+(conditional binomials) from the same probabilities through the same three methods: the
+stochastic mode, for one replicate or a batch of replicates at once (a leading replicate
+axis, one random stream per replicate).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hrh.projection.model import AGE_MAX, AGES, Corridors, FloatArray, IntArray, State
 from hrh.projection.params import Rates
@@ -73,8 +75,8 @@ class Expected:
         return [count * p for p in probs], count * left
 
     def allocate(self, totals: FloatArray, weights: FloatArray, group: IntArray) -> FloatArray:
-        """Return ``totals[group] × weights``."""
-        return totals[group] * weights
+        """Return ``totals[group] × weights`` (the group axis is the fourth from the end)."""
+        return np.take(totals, group, axis=-4) * weights
 
     def spread(self, totals: FloatArray, distribution: FloatArray) -> FloatArray:
         """Return ``totals × distribution``."""
@@ -85,70 +87,138 @@ EXPECTED = Expected()
 
 
 class Sampled:
-    """Random whole-number draws per cell (multinomial, conditional binomials) from ``rng``.
+    """Random whole-number draws per cell (conditional binomials), one stream per replicate.
 
-    The engine of a future stochastic mode, not yet offered by the CLI: counts must be whole
-    numbers; graduates are rounded stochastically. The accounting holds exactly.
+    ``Sampled(rng)`` draws one replicate: arrays ``[c, k, a, s]``. ``Sampled(rngs)`` with a
+    sequence of generators draws a batch: arrays with a leading replicate axis
+    ``[r, c, k, a, s]``, every draw of replicate ``r`` from ``rngs[r]`` only. The cell
+    arithmetic is vectorised over the whole batch; each random call is one numpy call per
+    replicate over all its cells (``numpy.random.Generator`` has no call that draws from
+    several streams). A replicate's draws are always taken over the same cells in the same
+    order, and numpy's binomial returns 0 for ``n = 0`` or ``p = 0`` without using the stream,
+    so replicate ``r`` gives the same numbers alone or in any batch (tested): the number of
+    replicates per batch, or of workers, does not change the results. A single generator is
+    a batch of one, so ``Sampled(rng)`` equals ``Sampled([rng])``.
+
+    Counts must be whole numbers; graduates are rounded stochastically. The accounting holds
+    exactly in every replicate.
     """
 
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
+    def __init__(self, rng: np.random.Generator | Sequence[np.random.Generator]) -> None:
+        self.batched = not isinstance(rng, np.random.Generator)
+        self.rngs: tuple[np.random.Generator, ...] = (
+            tuple(rng) if not isinstance(rng, np.random.Generator) else (rng,)
+        )
+        self.rng = self.rngs[0]
+
+    def _lead(self, a: FloatArray, cell_ndim: int) -> FloatArray:
+        """View ``a`` with a leading replicate axis (added for a single replicate)."""
+        if self.batched:
+            if a.ndim != cell_ndim + 1 or a.shape[0] != len(self.rngs):
+                raise ValueError(f"expected {len(self.rngs)} replicates on axis 0; got {a.shape}")
+            return a
+        return a[None]
+
+    def _out(self, a: FloatArray) -> FloatArray:
+        return a if self.batched else a[0]
+
+    def binomial(self, n: NDArray[np.int64], p: FloatArray) -> NDArray[np.int64]:
+        """Draw ``Binomial(n[r, i], p[i])`` for every replicate ``r`` from its own stream."""
+        out = np.empty(n.shape, dtype=np.int64)
+        for r, g in enumerate(self.rngs):
+            out[r] = g.binomial(n[r], p)
+        return out
 
     def split(
         self, count: FloatArray, probs: Sequence[FloatArray]
     ) -> tuple[list[FloatArray], FloatArray]:
         """Draw a multinomial per cell over the outcomes and "none of them".
 
-        As conditional binomials (outcome ``j`` with ``p_j / (1 - p_1 - … - p_{j-1})`` of
-        those left), over the non-empty cells only: the same distribution, fewer draws.
+        As conditional binomials: first how many leave (``P = Σ p_j``), then how those who
+        leave share the outcomes (outcome ``j`` with ``p_j / (P - p_1 - … - p_{j-1})`` of the
+        leavers left; the last takes the rest). The same distribution as one multinomial; as
+        exits are rare, the draws after the first are over small counts (cheap), most of
+        them zero (free). Only the cells where some replicate has workers are drawn.
         """
-        n = count.astype(np.int64).reshape(-1)
-        cells = np.flatnonzero(n)
-        left = n[cells]
-        used = np.zeros(len(cells))
+        cells = count.shape[-4:]
+        n_all = self._lead(count, 4).reshape(len(self.rngs), -1).astype(np.int64)
+        cols = np.flatnonzero(n_all.any(axis=0))
+        parts = [np.broadcast_to(q, cells).reshape(-1)[cols] for q in probs]
+        total = np.clip(sum(parts, np.zeros(len(cols))), 0.0, 1.0)
+        n = n_all[:, cols]
+        leaving = self._draw(n, total)
         out = []
-        for q in probs:
-            pq = np.broadcast_to(q, count.shape).reshape(-1)[cells]
-            rest = 1.0 - used
-            p = np.clip(np.divide(pq, rest, out=np.ones_like(rest), where=rest > 0), 0.0, 1.0)
-            drawn = self.rng.binomial(left, p)
-            left = left - drawn
+        used = np.zeros(len(cols))
+        for j, pq in enumerate(parts):
+            if j == len(parts) - 1:
+                drawn = leaving
+            else:
+                rest = total - used
+                p = np.clip(np.divide(pq, rest, out=np.zeros_like(rest), where=rest > 0), 0, 1)
+                drawn = self._draw(leaving, p)
+            leaving = leaving - drawn
             used += pq
-            full = np.zeros(n.shape)
-            full[cells] = drawn
-            out.append(full.reshape(count.shape))
-        stay = np.zeros(n.shape)
-        stay[cells] = left
-        return out, stay.reshape(count.shape)
+            out.append(self._scatter(drawn, cols, count.shape))
+        stay = n - sum((o.reshape(len(self.rngs), -1)[:, cols] for o in out), np.int64(0))
+        return out, self._scatter(np.asarray(stay, dtype=np.int64), cols, count.shape)
+
+    def _draw(self, n: NDArray[np.int64], p: FloatArray) -> NDArray[np.int64]:
+        """Binomial draws over the cells whose probability is not zero (others: 0)."""
+        live = np.flatnonzero(p > 0)
+        drawn = np.zeros_like(n)
+        if len(live):
+            drawn[:, live] = self.binomial(n[:, live], p[live])
+        return drawn
+
+    def _scatter(
+        self, values: NDArray[np.int64], cols: IntArray, shape: tuple[int, ...]
+    ) -> FloatArray:
+        full = np.zeros((len(self.rngs), int(np.prod(shape[-4:]))))
+        full[:, cols] = values
+        return full.reshape(shape)
 
     def allocate(self, totals: FloatArray, weights: FloatArray, group: IntArray) -> FloatArray:
-        """Share each group's total over its items by conditional binomials (weights sum to 1)."""
-        w = np.broadcast_to(weights, (len(group), *totals.shape[1:]))
-        out = np.zeros(w.shape)
-        remaining = totals.copy()
-        used = np.zeros(totals.shape)
+        """Share each group's total over its items by conditional binomials (weights sum to 1).
+
+        The last item of a group takes what is left (its conditional probability is 1).
+        """
+        t = self._lead(totals, 4)
+        w = np.broadcast_to(weights, (len(group), *totals.shape[-3:]))
+        out = np.zeros((t.shape[0], *w.shape))
+        if len(group) == 0:
+            return self._out(out)
+        remaining = t.astype(np.int64)
+        used = np.zeros(t.shape[1:])
         order = np.argsort(group, kind="stable")
         first = np.searchsorted(group[order], group[order])
         rank = np.empty(len(group), dtype=np.intp)
         rank[order] = np.arange(len(group)) - first
+        last = np.zeros(len(group), dtype=bool)
+        last[order[np.r_[group[order][1:] != group[order][:-1], True]]] = True
         for r in range(int(rank.max(initial=-1)) + 1):
-            items = np.nonzero(rank == r)[0]
+            items = np.flatnonzero((rank == r) & ~last)
             g = group[items]
             left = 1.0 - used[g]
             p = np.clip(np.divide(w[items], left, out=np.ones_like(left), where=left > 0), 0, 1)
-            drawn = self.rng.binomial(remaining[g].astype(np.int64), p).astype(np.float64)
-            out[items] = drawn
-            remaining[g] -= drawn
+            n = remaining[:, g].reshape(t.shape[0], -1)
+            drawn = self.binomial(n, p.reshape(-1)).reshape(remaining[:, g].shape)
+            out[:, items] = drawn
+            remaining[:, g] -= drawn
             used[g] += w[items]
-        return out
+        ends = np.flatnonzero(last)
+        out[:, ends] = remaining[:, group[ends]]
+        return self._out(out)
 
     def spread(self, totals: FloatArray, distribution: FloatArray) -> FloatArray:
         """Round totals stochastically, then draw a multinomial over ages and sexes."""
         whole = np.floor(totals)
-        n = whole + (self.rng.random(totals.shape) < totals - whole)
         flat = distribution.reshape(distribution.shape[0], -1)
-        draws = self.rng.multinomial(n.astype(np.int64), flat / flat.sum(axis=1, keepdims=True))
-        return draws.reshape((*totals.shape, *distribution.shape[1:])).astype(np.float64)
+        pvals = flat / flat.sum(axis=1, keepdims=True)
+        out = np.empty((len(self.rngs), *totals.shape, flat.shape[1]))
+        for r, g in enumerate(self.rngs):
+            n = whole + (g.random(totals.shape) < totals - whole)
+            out[r] = g.multinomial(n.astype(np.int64), pvals)
+        return self._out(out.reshape((len(self.rngs), *totals.shape, *distribution.shape[1:])))
 
 
 @dataclass(frozen=True)
@@ -213,17 +283,19 @@ class Flows:
 
     def totals(self, corridors: Corridors) -> FlowTotals:
         """Return the flows per country and cadre, as the accounting identity counts them."""
-        emi = self.emigration.sum(axis=(2, 3))
-        back = self.returns.sum(axis=(2, 3))
+        cells = (-2, -1)
+        n = self.emigration.ndim - 4  # the corridor axis after summing ages and sexes
+        emi, back = self.emigration.sum(axis=cells), self.returns.sum(axis=cells)
+        dest, origin = corridors.to_destination, corridors.to_origin
         return FlowTotals(
-            graduates=self.graduates.sum(axis=(2, 3)),
-            immigration=corridors.to_destination(emi),
-            returns=corridors.to_origin(back),
-            attrition=self.attrition.sum(axis=(2, 3))
-            + corridors.to_destination(self.attrition_abroad.sum(axis=(2, 3))),
-            retirement=self.retirement.sum(axis=(2, 3))
-            + corridors.to_destination(self.retirement_abroad.sum(axis=(2, 3))),
-            emigration=corridors.to_origin(emi) + corridors.to_destination(back),
+            graduates=self.graduates.sum(axis=cells),
+            immigration=dest(emi, n),
+            returns=origin(back, n),
+            attrition=self.attrition.sum(axis=cells)
+            + dest(self.attrition_abroad.sum(axis=cells), n),
+            retirement=self.retirement.sum(axis=cells)
+            + dest(self.retirement_abroad.sum(axis=cells), n),
+            emigration=origin(emi, n) + dest(back, n),
         )
 
 
@@ -251,28 +323,65 @@ class FlowTotals:
         )
 
 
+Exits = tuple[FloatArray, tuple[FloatArray, FloatArray, FloatArray]]
+
+
+def _split_exits(
+    draw: Draw, home: Exits, abroad: Exits
+) -> tuple[list[FloatArray], FloatArray, list[FloatArray], FloatArray]:
+    """Split the home and the corridor cells over their exits (same outcome order).
+
+    :class:`Sampled` draws both in one split, the cells side by side on the country /
+    corridor axis (half the random calls per replicate); other draws split each apart (no
+    copy). Either way each cell gets the same probabilities.
+    """
+    if not isinstance(draw, Sampled):
+        out_home, stay = draw.split(*home)
+        out_abroad, stay_d = draw.split(*abroad)
+        return out_home, stay, out_abroad, stay_d
+    (count, probs), (count_d, probs_d) = home, abroad
+    axis = count.ndim - 4
+    cells = np.concatenate([count, count_d], axis=axis)
+    both = [
+        np.concatenate(
+            [np.broadcast_to(p, count.shape[-4:]), np.broadcast_to(p_d, count_d.shape[-4:])]
+        )
+        for p, p_d in zip(probs, probs_d, strict=True)
+    ]
+    outcomes, staying = draw.split(cells, both)
+    c = count.shape[axis]
+    parts = [(a[..., :c, :, :, :], a[..., c:, :, :, :]) for a in (*outcomes, staying)]
+    return [x for x, _ in parts[:-1]], parts[-1][0], [y for _, y in parts[:-1]], parts[-1][1]
+
+
 def step(
     state: State, rates: Rates, corridors: Corridors, draw: Draw = EXPECTED
 ) -> tuple[State, Flows]:
-    """Advance ``state`` by one year; return the next state and the year's flows."""
+    """Advance ``state`` by one year; return the next state and the year's flows.
+
+    The stocks may carry a leading replicate axis (``[r, c, k, a, s]``: a batch drawn by
+    :class:`Sampled`); every rate broadcasts over it.
+    """
     r = year_rates(rates, state.year, corridors)
     home, abroad = state.home, state.abroad
-    # home: retirement, attrition, emigration (competing, in this order); [c, k, a, 1]
+    n_axis = home.ndim - 4  # the country / corridor axis
+    # exits, competing in this order: retirement, attrition, then emigration (home cells
+    # [c, k, a, 1]) or return home (corridor cells [n, k, a, 1], at the destination's rates)
     h, q = r.retire[..., None], r.attrition[..., None]
     p_emi = (1 - h) * (1 - q) * r.emigration[..., None] * r.share_sum[:, :, None, None]
-    (retired, left_job, emigrants), stay = draw.split(home, (h, (1 - h) * q, p_emi))
+    hd, qd = r.retire_abroad[..., None], r.attrition_abroad[..., None]
+    p_back = (1 - hd) * (1 - qd) * r.returns[:, :, None, None]
+    (retired, left_job, emigrants), stay, (retired_d, left_d, back), stay_d = _split_exits(
+        draw, (home, (h, (1 - h) * q, p_emi)), (abroad, (hd, (1 - hd) * qd, p_back))
+    )
     origin_total = r.share_sum[corridors.origin]
     weights = np.divide(r.share, origin_total, out=np.zeros_like(r.share), where=origin_total > 0)
     emigration = draw.allocate(emigrants, weights[:, :, None, None], corridors.origin)
-    # abroad: retirement, attrition at the destination's rates, return home; [n, k, a, 1]
-    hd, qd = r.retire_abroad[..., None], r.attrition_abroad[..., None]
-    p_back = (1 - hd) * (1 - qd) * r.returns[:, :, None, None]
-    (retired_d, left_d, back), stay_d = draw.split(abroad, (hd, (1 - hd) * qd, p_back))
     graduates = draw.spread(r.graduates, rates.entry)
     # next year: survivors, emigrants and returners age by one; graduates enter at their age
-    home_next = graduates.copy()
-    home_next[:, :, 1:] += (stay + corridors.to_origin(back))[:, :, :-1]
+    home_next = np.array(np.broadcast_to(graduates, home.shape))
+    home_next[..., 1:, :] += (stay + corridors.to_origin(back, n_axis))[..., :-1, :]
     abroad_next = np.zeros_like(abroad)
-    abroad_next[:, :, 1:] = (stay_d + emigration)[:, :, :-1]
+    abroad_next[..., 1:, :] = (stay_d + emigration)[..., :-1, :]
     flows = Flows(state.year, graduates, left_job, retired, emigration, back, left_d, retired_d)
     return State(state.year + 1, home_next, abroad_next), flows

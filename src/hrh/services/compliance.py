@@ -3,13 +3,18 @@
 Scope: recruiters act on their own organisation's records only; analysts and admins on all.
 A record of another organisation reads as "not found", and lists, counts and scorecards are
 filtered in the query, so nothing about another organisation can be read or inferred.
+A candidate's personal fields are sealed before the store and shown only on the one-record
+view to callers entitled to them (``candidates.read``); lists, exports and reports never
+carry them. The registries (organisations, agreements) live in ``compliance_registry``.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -20,27 +25,34 @@ from hrh.domain.policy import Principal, require, scope_of
 from hrh.domain.recruitment import Agreement, Finding, RecruitmentRecord, SafeguardList
 from hrh.errors import Invalid, NotFound
 from hrh.ingest._text import read_text
-from hrh.ingest.recruitment import parse_agreements, parse_records
-from hrh.ingest.reference import REFERENCE_DIR
+from hrh.ingest.recruitment import (
+    parse_agreements,
+    parse_records,
+    parse_records_xlsx,
+    read_records,
+)
 from hrh.params import safeguards as ssl_params
 from hrh.params.codes_of_practice import load_editions
-from hrh.services import audit
+from hrh.services import _candidates, audit
+from hrh.services.compliance_registry import (
+    AGREEMENTS_FILE,
+    OrganisationStatus,
+    bundled_agreements,
+    organisations_by_name,
+    status_on,
+)
 from hrh.services.context import AppContext
 from hrh.store import compliance as store
+from hrh.store import compliance_registry as registry_store
 from hrh.store import reads
 
-AGREEMENTS_FILE = REFERENCE_DIR / "agreements" / "uk_agreements.csv"
+__all__ = ["AGREEMENTS_FILE", "bundled_agreements"]  # re-exported (bench, older callers)
 SCORECARD_GROUPS = ("agency", "employer", "source", "destination")
 FindingFilter = store.FindingFilter
 
 
 def _countries(s: Session) -> set[str]:
     return {c.iso3 for c in reads.load_countries(s)}
-
-
-def bundled_agreements(countries: set[str]) -> list[Agreement]:
-    """Return the bundled UK agreements (see ``reference/agreements/SOURCE.md``)."""
-    return parse_agreements(read_text(AGREEMENTS_FILE), AGREEMENTS_FILE.name, countries)
 
 
 def _ssl_lists(s: Session) -> tuple[SafeguardList, ...]:
@@ -56,19 +68,42 @@ def _ssl_lists(s: Session) -> tuple[SafeguardList, ...]:
 def build_context(
     s: Session, extra_agreements: list[Agreement] | None = None, as_of: date | None = None
 ) -> Context:
-    """Return the rules' context: stored SSL editions, code editions, bundled + extra agreements."""
-    agreements = bundled_agreements(_countries(s)) + list(extra_agreements or [])
-    return Context(_ssl_lists(s), tuple(agreements), load_editions(), as_of)
+    """Return the rules' context from the stored lists, agreements and organisations.
+
+    ``extra_agreements`` are added for this check only (replacing stored ones of the same id).
+    """
+    stored = registry_store.list_agreements(s)
+    extra_ids = {a.agreement_id for a in extra_agreements or []}
+    agreements = [a for a in stored if a.agreement_id not in extra_ids]
+    agreements += list(extra_agreements or [])
+    return Context(
+        _ssl_lists(s), tuple(agreements), load_editions(), as_of, organisations_by_name(s)
+    )
 
 
 NO_SSL = (
     "No WHO safeguards list is stored, so ssl_active_recruitment found nothing; "
     "run `hrh load reference` to load the 2023 list."
 )
+NO_AGREEMENTS = (
+    "No agreement is stored, so every recruitment was read as outside any agreement; "
+    "run `hrh load reference` to load the bundled UK agreements."
+)
 
 
-def _warnings(context: Context) -> list[str]:
-    return [] if context.ssl_lists else [NO_SSL]
+def _warnings(context: Context, records: Sequence[RecruitmentRecord] | None = None) -> list[str]:
+    out = [] if context.ssl_lists else [NO_SSL]
+    if not context.agreements:
+        out.append(NO_AGREEMENTS)
+    if records and context.organisations:
+        unknown = sorted({r.organisation for r in records} - set(context.organisations))
+        if unknown:
+            shown = ", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else "")
+            out.append(
+                f"{len(unknown)} organisation(s) not in the organisations registry: {shown} "
+                "(their records are checked; agency_not_ethical_recruiter cannot apply)."
+            )
+    return out
 
 
 @dataclass(frozen=True)
@@ -91,7 +126,7 @@ def check_file(
     """Check a records file against the codes without storing anything."""
     with ctx.unit() as s:
         countries = _countries(s)
-        records = parse_records(read_text(path), path.name, countries)
+        records = read_records(path, countries)
         extra = (
             parse_agreements(read_text(agreements), agreements.name, countries)
             if agreements
@@ -99,7 +134,7 @@ def check_file(
         )
         context = build_context(s, extra, as_of)
     findings = evaluate(records, rules, context)
-    return CheckReport(findings, summarise(records, findings), _warnings(context))
+    return CheckReport(findings, summarise(records, findings), _warnings(context, records))
 
 
 def _owned(principal: Principal, action: str, organisation: str | None) -> str | None:
@@ -124,6 +159,9 @@ class ImportResult:
     warnings: list[str]
 
 
+Parser = Callable[[set[str], str | None], list[RecruitmentRecord]]
+
+
 def import_text(
     ctx: AppContext,
     principal: Principal,
@@ -141,14 +179,35 @@ def import_text(
     Raises:
         Invalid: a bad row (file:line) or a row of another organisation; nothing is stored.
     """
+    return import_parsed(
+        ctx,
+        principal,
+        lambda countries, org: parse_records(text, file, countries, org),
+        file,
+        organisation=organisation,
+        dry_run=dry_run,
+    )
+
+
+def import_parsed(
+    ctx: AppContext,
+    principal: Principal,
+    parse: Parser,
+    file: str,
+    *,
+    organisation: str | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import the records ``parse(countries, organisation)`` returns (CSV or Excel)."""
     org = _owned(principal, "recruitment.write", organisation)
     with ctx.unit() as s:
-        records = parse_records(text, file, _countries(s), org)
+        records = parse(_countries(s), org)
         context = build_context(s)
         findings = evaluate(records, RULES, context)
         replaced = 0
         if not dry_run:
-            counts = store.save_records(s, records, findings)
+            sealed = _candidates.seal(ctx.settings, records)
+            counts = store.save_records(s, records, findings, sealed)
             replaced = counts.replaced
             audit.record(
                 s,
@@ -169,7 +228,7 @@ def import_text(
         dry_run,
         summarise(records, findings),
         findings,
-        _warnings(context),
+        _warnings(context, records),
     )
 
 
@@ -181,10 +240,48 @@ def import_file(
     organisation: str | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
-    """Import a records file (see :func:`import_text`)."""
-    return import_text(
-        ctx, principal, read_text(path), path.name, organisation=organisation, dry_run=dry_run
+    """Import a records file, CSV or Excel (.xlsx) by its suffix (see :func:`import_text`)."""
+    return import_parsed(
+        ctx,
+        principal,
+        lambda countries, org: read_records(path, countries, org),
+        path.name,
+        organisation=organisation,
+        dry_run=dry_run,
     )
+
+
+def import_upload(
+    ctx: AppContext, principal: Principal, data: bytes, name: str, *, dry_run: bool = False
+) -> ImportResult:
+    """Import an uploaded records file: CSV (UTF-8) or Excel (.xlsx), by its name's suffix.
+
+    Raises:
+        Invalid: another kind of file, text that is not UTF-8, an unsafe workbook, or bad rows.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        with tempfile.TemporaryDirectory(prefix="hrh-upload-") as tmp:
+            path = Path(tmp) / "upload.xlsx"
+            path.write_bytes(data)
+            return import_parsed(
+                ctx,
+                principal,
+                lambda countries, org: parse_records_xlsx(path, countries, org, name=name),
+                name,
+                dry_run=dry_run,
+            )
+    if suffix not in (".csv", ".txt"):
+        raise Invalid(
+            "Only .csv and .xlsx files are accepted.", hint="Save the sheet as CSV UTF-8 or .xlsx."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(f"{name} is not UTF-8 text.", hint="Save it as 'CSV UTF-8'.") from None
+    if not text.strip():
+        raise Invalid(f"{name} is empty.")
+    return import_text(ctx, principal, text, name, dry_run=dry_run)
 
 
 @dataclass(frozen=True)
@@ -224,10 +321,15 @@ def list_findings(
 
 @dataclass(frozen=True)
 class RecordView:
-    """One record with its findings and their evidence."""
+    """One record with its findings and their evidence.
+
+    ``candidate``: the personal fields for a caller entitled to them (``candidates.read``),
+    else None; ``record.personal`` is always empty.
+    """
 
     record: RecruitmentRecord
     findings: list[Finding]
+    candidate: dict[str, str] | None = None
 
 
 def get_record(
@@ -246,7 +348,9 @@ def get_record(
             found = store.get_record(s, organisation, record_id)
     if found is None:
         raise NotFound("Recruitment record not found.")
-    return RecordView(*found)
+    record, findings, sealed = found
+    candidate = _candidates.reveal(ctx.settings, principal, organisation, sealed)
+    return RecordView(record, findings, candidate)
 
 
 @dataclass(frozen=True)
@@ -259,15 +363,24 @@ class ScoreRow:
     findings: int
     rate: float
     trend: dict[int, float]
+    status: OrganisationStatus | None = None  # agency and employer: ethical-recruiter status
 
 
-def scorecard(ctx: AppContext, principal: Principal, by: str) -> list[ScoreRow]:
-    """Return a scorecard per agency, employer, source (residence) country or destination."""
+def scorecard(
+    ctx: AppContext, principal: Principal, by: str, *, on: date | None = None
+) -> list[ScoreRow]:
+    """Return a scorecard per agency, employer, source (residence) country or destination.
+
+    Agency and employer rows carry the organisation's ethical-recruiter status on ``on``
+    (default: today, UTC) from the organisations registry, with its source.
+    """
     if by not in SCORECARD_GROUPS:
         raise Invalid(f"Unknown scorecard {by!r}.", hint="Use " + "|".join(SCORECARD_GROUPS))
     org = _owned(principal, "recruitment.read", None)
     with ctx.unit() as s:
         cells = store.score_cells(s, by, org)
+        orgs = organisations_by_name(s) if by in ("agency", "employer") else {}
+    day = on or datetime.now(UTC).date()
     groups: dict[str, list[store.ScoreCell]] = defaultdict(list)
     for c in cells:
         groups[c.group].append(c)
@@ -283,15 +396,16 @@ def scorecard(ctx: AppContext, principal: Principal, by: str) -> list[ScoreRow]:
                 sum(c.findings for c in cs),
                 round(flagged / n, 4) if n else 0.0,
                 {c.year: round(c.flagged_records / c.records, 4) for c in cs if c.records},
+                status_on(orgs.get(g), day) if by in ("agency", "employer") else None,
             )
         )
     return out
 
 
 def list_agreements(ctx: AppContext) -> list[Agreement]:
-    """Return the agreements registry (the bundled UK agreements)."""
+    """Return the stored agreements registry (``hrh load reference`` loads the UK ones)."""
     with ctx.unit() as s:
-        return bundled_agreements(_countries(s))
+        return registry_store.list_agreements(s)
 
 
 def list_rules() -> tuple[Rule, ...]:
@@ -316,12 +430,13 @@ REPORT_SOURCES = {
     "ssl_recruitment": (
         "Stored recruitment records whose candidate's residence was on the WHO health "
         "workforce support and safeguards list in force on the recruitment date (lists "
-        "stored by `hrh load reference`); 'with agreement' when a bundled agreement covered "
-        "its origin, destination, cadre and date (src/hrh/reference/agreements)."
+        "stored by `hrh load reference`); 'with agreement' when a stored agreement covered "
+        "its origin, destination, cadre and date (the agreements registry)."
     ),
     "agreements": (
-        "Bundled government-to-government agreements and MoUs in force on the as-of date "
-        "(src/hrh/reference/agreements/uk_agreements.csv, see its SOURCE.md)."
+        "Stored government-to-government agreements and MoUs in force on the as-of date "
+        "(the agreements registry; `hrh load reference` loads the bundled UK ones, see "
+        "src/hrh/reference/agreements/SOURCE.md)."
     ),
 }
 

@@ -116,8 +116,11 @@ def _store(
     s: Session, cipher: FieldCipher, r: ProfileRow, owner: int | None, now: datetime
 ) -> DiasporaProfile:
     row = store.add_profile(s, _row(cipher, r, owner, now))
-    for purpose in PURPOSES:
-        store.add_consent(s, row.id, purpose, r.consents.get(purpose, False), now)
+    for purpose, granted, at in r.consent_history:  # a dated history (FHIR Consent)
+        store.add_consent(s, row.id, purpose, granted, at)
+    if not r.consent_history:
+        for purpose in PURPOSES:
+            store.add_consent(s, row.id, purpose, r.consents.get(purpose, False), now)
     return row
 
 

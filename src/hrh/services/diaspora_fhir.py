@@ -1,4 +1,8 @@
-"""Diaspora profiles to and from FHIR R4 (Practitioner + PractitionerRole, NDJSON bulk).
+"""Diaspora profiles to and from FHIR R4 (Practitioner, PractitionerRole, Consent; NDJSON).
+
+Export writes each profile's Practitioner, its PractitionerRole, then one Consent per
+recorded consent decision (oldest first, see :mod:`hrh.ingest.fhir_consent`); import reads
+them back, so the consent history keeps its dates.
 
 Import (``profiles.import``) is atomic, like the CSV import. Export gives an administrator
 (``privacy.manage``) every profile whose owner currently consents to ``contact`` (being
@@ -20,6 +24,7 @@ from hrh.domain.codes import CADRES_BY_ID
 from hrh.domain.policy import Principal, may, require
 from hrh.errors import Conflict, Problem
 from hrh.ingest import fhir as reader
+from hrh.ingest.fhir_consent import consent_resource
 from hrh.services import audit
 from hrh.services.context import AppContext
 from hrh.services.diaspora import (
@@ -77,7 +82,7 @@ def import_fhir(
 
 
 def export_fhir(ctx: AppContext, principal: Principal) -> list[dict[str, Any]]:
-    """Return Practitioner + PractitionerRole resources the caller is entitled to see.
+    """Return Practitioner, PractitionerRole and Consent resources the caller may see.
 
     An administrator gets every profile consenting to ``contact``; a member their own.
     """
@@ -95,10 +100,18 @@ def export_fhir(ctx: AppContext, principal: Principal) -> list[dict[str, Any]]:
             rows = [owned_profile(s, principal, None)]
         iso2 = {iso3: code for code, iso3 in _iso2(s).items()}
         views = sorted((profile_view(s, cipher, r) for r in rows), key=lambda v: v.profile_id)
+        history = {
+            r.profile_id: [(c.purpose, c.granted, c.at) for c in store.consent_history(s, r.id)]
+            for r in rows
+        }
         audit.record(s, principal, "diaspora.export_fhir", "fhir", {"profiles": len(views)})
     out: list[dict[str, Any]] = []
     for v in views:
         out.extend(resources(v, iso2))
+        out.extend(
+            consent_resource(v.profile_id, k, purpose, granted, at)
+            for k, (purpose, granted, at) in enumerate(history[v.profile_id], start=1)
+        )
     return out
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from hrh.diaspora.disclosure import protect
 from hrh.diaspora.matching import Candidate, Explanation, MatchResult, Opening, assign, score_pairs
 from hrh.domain.policy import Principal, require, scope_of
 from hrh.errors import Conflict, NotFound, Problem
@@ -232,13 +233,18 @@ def statistics(ctx: AppContext, principal: Principal) -> Statistics:
     """Return counts of professionals who consented to anonymous statistics.
 
     Profiles erased later stay counted through de-identified tallies, so erasure does not
-    change published figures.
+    change published figures. Cells under ``MIN_CELL`` are suppressed, and so are
+    complementary cells, so that no suppressed count can be derived from the others and the
+    totals by origin × cadre (rows) and by residence (columns)
+    (:func:`hrh.diaspora.disclosure.protect`).
     """
     require(principal, "aggregates.read")
     with ctx.unit() as s:
         counts = raw_counts(s)
+    table = {((o, c), r): n for (o, c, r), n in counts.items()}
+    hidden = protect(table, MIN_CELL).suppressed
     cells = [
-        StatCell(o, c, r, n if n >= MIN_CELL else None, n < MIN_CELL)
+        StatCell(o, c, r, None if ((o, c), r) in hidden else n, ((o, c), r) in hidden)
         for (o, c, r), n in sorted(counts.items())
     ]
     return Statistics(MIN_CELL, cells)

@@ -23,27 +23,38 @@ from hrh.economics.training_cost import (
     corridor_losses,
     cost_share,
     lost_investment,
-    parse_rate,
     parse_share,
 )
 from hrh.errors import Invalid, NotFound
-from hrh.params.training_costs import CostParameter, TrainingCostParameters, load_training_costs
+from hrh.params.training_costs import TrainingCostParameters, load_training_costs
 from hrh.services._inputs import SourceIndex, bilaterals
 from hrh.services.context import AppContext
+from hrh.services.economics_inputs import (
+    USER,
+    InputUsed,
+    ParameterRow,
+    bundled,
+    destination_costs,
+    education_cost,
+    list_parameters,
+    rate_range,
+    resolve,
+    years_compounded,
+)
 from hrh.store import reads
 
-USER = "supplied by the user"
-_AS_SUPPLIED = "as supplied"
-
-
-@dataclass(frozen=True)
-class InputUsed:
-    """One figure a result was computed with, and where it came from."""
-
-    name: str
-    value: float | dict[str, float]
-    unit: str
-    source: str
+__all__ = [
+    "USER",
+    "CorridorLossReport",
+    "CostSharingReport",
+    "InputUsed",
+    "LostInvestmentReport",
+    "ParameterRow",
+    "corridor_loss",
+    "cost_sharing",
+    "list_parameters",
+    "lost_investment_per_emigrant",
+]
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,26 @@ class CorridorLossReport:
     total_destination_savings: float | None
     inputs: list[InputUsed]
     notes: list[str] = field(default_factory=list)
+    remittances: RemittanceComparison | None = None
+
+
+@dataclass(frozen=True)
+class RemittanceComparison:
+    """The origin's remittances received in one year beside the investment lost.
+
+    Remittances come from all the origin's emigrants, not only health workers, and are a
+    yearly flow; the loss is a stock accumulated over the workers now abroad. The ratio says
+    how many years of all remittances the loss equals — a scale, not a balance.
+    """
+
+    year: int
+    remittances_usd: float
+    source: str
+    loss_central_usd: float
+    loss_in_years_of_remittances: float | None
+
+
+REMITTANCES = "remittances_received_usd"
 
 
 @dataclass(frozen=True)
@@ -137,14 +168,6 @@ class CostSharingReport:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Resolved:
-    cost: EducationCost
-    rates: RateRange
-    years: float
-    inputs: list[InputUsed]
-
-
 def lost_investment_per_emigrant(
     *,
     cost: float | None = None,
@@ -159,7 +182,7 @@ def lost_investment_per_emigrant(
     p = params or load_training_costs()
     iso3 = _iso3_shape(country) if country else None
     cadre_id = resolve_cadre(cadre).id if cadre else None
-    r = _resolve(p, iso3, cadre_id, cost, rates, years, as_of)
+    r = resolve(p, iso3, cadre_id, cost, rates, years, as_of)
     results = [lost_investment(r.cost, rate, r.years, name) for name, rate in r.rates.distinct()]
     return LostInvestmentReport(iso3, cadre_id, r.cost, r.years, results, r.inputs)
 
@@ -192,11 +215,12 @@ def corridor_loss(
         names = _country_names(s, origin, destination)
         o, d = origin.strip().upper(), destination.strip().upper() if destination else None
         stocks = _latest_stocks(s, o, d, cadre_id, year)
+        received = _latest_remittances(s, o)
     costs: dict[str, EducationCost] = {}
     inputs: list[InputUsed] = []
     notes: list[str] = []
     for c in sorted({st.cadre for st in stocks} | ({cadre_id} if cadre_id else set())):
-        found = _education_cost(p, o, c, cost, as_of, required=cadre_id is not None)
+        found = education_cost(p, o, c, cost, as_of, required=cadre_id is not None)
         if found is None:
             notes.append(f"No education cost for {o} {c}: its corridors are left out.")
             continue
@@ -207,14 +231,14 @@ def corridor_loss(
         raise Invalid(
             f"No education cost is bundled for {o} ({cadres}).",
             hint="Give the cost of educating one worker with its cadre (CLI --cost and "
-            f"--cadre, API cost and cadre); bundled: {_bundled(p)}.",
+            f"--cadre, API cost and cadre); bundled: {bundled(p)}.",
         )
     stocks = [st for st in stocks if st.cadre in costs]
     if not stocks:
         notes.append(f"No stocks abroad stored for {o}" + (f" in {d}" if d else "") + ".")
-    rates_used, rates_input = _rates(p, o, rates, as_of)
-    years_used, years_input = _years(p, o, years, as_of)
-    dest_costs = _destination_costs(p, stocks, d, cadre_id, destination_cost, as_of, inputs)
+    rates_used, rates_input = rate_range(p, o, rates, as_of)
+    years_used, years_input = years_compounded(p, o, years, as_of)
+    dest_costs = destination_costs(p, stocks, d, cadre_id, destination_cost, as_of, inputs)
     total = corridor_losses(stocks, costs, rates_used, years_used, dest_costs)
     rows = [
         CorridorLossRow(
@@ -238,13 +262,14 @@ def corridor_loss(
         for c in total.corridors
     ]
     currencies = {x.currency for x in costs.values()}
+    currency = currencies.pop() if len(currencies) == 1 else "mixed"
     price_years = {x.price_year for x in costs.values()}
     return CorridorLossReport(
         o,
         names[o],
         d,
         cadre_id,
-        currencies.pop() if len(currencies) == 1 else "mixed",
+        currency,
         price_years.pop() if len(price_years) == 1 else None,
         years_used,
         rates_used,
@@ -257,6 +282,7 @@ def corridor_loss(
         total.destination_savings,
         [*inputs, rates_input, years_input],
         notes,
+        _compare(received, total.loss.central) if currency == "USD" else None,
     )
 
 
@@ -290,7 +316,7 @@ def cost_sharing(
         if o == d:
             raise Invalid(f"Origin and destination are both {o}; expected two countries.")
         stocks = [] if recruits is not None else _latest_stocks(s, o, d, cadre_id, year)
-    r = _resolve(p, o, cadre_id, cost, rates, years, as_of)
+    r = resolve(p, o, cadre_id, cost, rates, years, as_of)
     notes: list[str] = []
     place = place_cost if place_cost is not None else r.cost.training_place_cost
     if place is None:
@@ -341,138 +367,6 @@ def _option(x: CostShare, rate: float) -> CostShareOption:
     )
 
 
-def _resolve(
-    p: TrainingCostParameters,
-    country: str | None,
-    cadre: str | None,
-    cost: float | None,
-    rates: Sequence[str | float],
-    years: float | None,
-    as_of: date | None,
-) -> _Resolved:
-    if cost is None and (country is None or cadre is None):
-        raise Invalid(
-            "No education cost: give one, or a country and a cadre with a bundled cost.",
-            hint="e.g. --cost 65997, or --country KEN --cadre medical_doctors.",
-        )
-    found = _education_cost(p, country or "", cadre or "", cost, as_of, required=True)
-    assert found is not None
-    rate_range, rate_input = _rates(p, country, rates, as_of)
-    n, years_input = _years(p, country, years, as_of)
-    return _Resolved(found[0], rate_range, n, [found[1], rate_input, years_input])
-
-
-def _education_cost(
-    p: TrainingCostParameters,
-    country: str,
-    cadre: str,
-    cost: float | None,
-    as_of: date | None,
-    *,
-    required: bool,
-) -> tuple[EducationCost, InputUsed] | None:
-    if cost is not None:
-        c = EducationCost.from_total(cost, currency=_AS_SUPPLIED, source=USER)
-        return c, InputUsed(f"education_cost.{cadre or 'worker'}", c.total, _AS_SUPPLIED, USER)
-    param = p.education_cost(country, cadre, as_of)
-    if param is None:
-        if not required:
-            return None
-        raise Invalid(
-            f"No education cost is bundled for {country} {cadre}.",
-            hint="Give the cost of educating one worker (CLI --cost, API cost); "
-            f"bundled: {_bundled(p)}.",
-        )
-    c = _cost_from_param(param)
-    value = {**param.components, "total": param.total}
-    return c, InputUsed(f"education_cost.{cadre}", value, param.unit, c.source)
-
-
-def _cost_from_param(param: CostParameter) -> EducationCost:
-    comps = param.components
-    source = "; ".join(r.title for r in param.references)
-    if all(k in comps for k in ("primary", "secondary", "professional")):
-        return EducationCost.from_components(
-            comps["primary"],
-            comps["secondary"],
-            comps["professional"],
-            currency=param.currency,
-            price_year=param.price_year,
-            source=source,
-        )
-    return EducationCost(
-        param.total,
-        comps.get("primary"),
-        comps.get("secondary"),
-        comps.get("professional"),
-        param.currency,
-        param.price_year,
-        source,
-    )
-
-
-def _rates(
-    p: TrainingCostParameters,
-    country: str | None,
-    rates: Sequence[str | float],
-    as_of: date | None,
-) -> tuple[RateRange, InputUsed]:
-    if rates:
-        rr = RateRange.of([parse_rate(r) for r in rates])
-        return rr, InputUsed("interest_rates", dict(rr.distinct()), "fraction", USER)
-    param = p.interest_rates(country, as_of) if country else None
-    if param is None:
-        raise Invalid(
-            f"No interest rate given and none is bundled for {country or 'this case'}.",
-            hint="Give one rate, or three for a low/central/high range "
-            "(CLI --rate 0.05, API rate=0.05; 6.65% is read as 0.0665).",
-        )
-    source = "; ".join(r.title for r in param.references)
-    rr = RateRange(param.low, param.central, param.high)
-    return rr, InputUsed("interest_rates", dict(rr.items()), param.unit, source)
-
-
-def _years(
-    p: TrainingCostParameters, country: str | None, years: float | None, as_of: date | None
-) -> tuple[float, InputUsed]:
-    if years is not None:
-        if years < 0:
-            raise Invalid(f"Years {years!r} is negative; expected 0 or more years compounded.")
-        return float(years), InputUsed("years_compounded", float(years), "years", USER)
-    param = p.years_compounded(country, as_of) if country else None
-    if param is None:
-        raise Invalid(
-            f"No number of years given and none is bundled for {country or 'this case'}.",
-            hint="Give the years compounded, e.g. 32 (CLI --years, API years).",
-        )
-    source = "; ".join(r.title for r in param.references)
-    return param.years, InputUsed("years_compounded", param.years, param.unit, source)
-
-
-def _destination_costs(
-    p: TrainingCostParameters,
-    stocks: Sequence[CorridorStock],
-    destination: str | None,
-    cadre: str | None,
-    user_cost: float | None,
-    as_of: date | None,
-    inputs: list[InputUsed],
-) -> dict[tuple[str, str], float]:
-    out: dict[tuple[str, str], float] = {}
-    for st in stocks:
-        param = p.destination_cost(st.destination, st.cadre, as_of)
-        if param is not None and (st.destination, st.cadre) not in out:
-            out[(st.destination, st.cadre)] = param.total
-            source = "; ".join(r.title for r in param.references)
-            name = f"destination_cost.{st.destination}.{st.cadre}"
-            inputs.append(InputUsed(name, param.total, param.unit, source))
-    if user_cost is not None and destination and cadre:
-        out[(destination, cadre)] = user_cost
-        name = f"destination_cost.{destination}.{cadre}"
-        inputs.append(InputUsed(name, user_cost, _AS_SUPPLIED, USER))
-    return out
-
-
 def _latest_stocks(
     s: Session, origin: str, destination: str | None, cadre: str | None, year: int | None
 ) -> list[CorridorStock]:
@@ -491,6 +385,24 @@ def _latest_stocks(
     return sorted(latest.values(), key=lambda x: (-x.stock, x.destination, x.cadre))
 
 
+def _latest_remittances(s: Session, origin: str) -> tuple[int, float, str] | None:
+    """Return (year, USD, source) of the origin's latest stored remittances received."""
+    rows = reads.economic_rows(s, origin, REMITTANCES)
+    if not rows:
+        return None
+    src = SourceIndex.load(s)
+    best = max(rows, key=lambda r: (r.year, src.ranks[r.source_id]))
+    return best.year, best.value, src.labels[best.source_id]
+
+
+def _compare(received: tuple[int, float, str] | None, loss: float) -> RemittanceComparison | None:
+    if received is None:
+        return None
+    year, value, source = received
+    ratio = loss / value if value > 0 else None
+    return RemittanceComparison(year, value, source, loss, ratio)
+
+
 def _country_names(s: Session, *codes: str | None) -> dict[str, str]:
     names = {c.iso3: c.name for c in reads.load_countries(s)}
     for code in codes:
@@ -504,76 +416,3 @@ def _iso3_shape(country: str) -> str:
     if len(iso3) != 3 or not iso3.isalpha() or not iso3.isascii():
         raise NotFound(f"Unknown country {country!r}.", hint="Use an ISO3 code such as KEN.")
     return iso3
-
-
-def _bundled(p: TrainingCostParameters) -> str:
-    return ", ".join(f"{c} {k}" for c, k in sorted(p.education_costs)) or "none"
-
-
-@dataclass(frozen=True)
-class ParameterRow:
-    """One bundled economics parameter, for listing."""
-
-    kind: str
-    country: str
-    cadre: str | None
-    effective: str
-    values: dict[str, float]
-    unit: str
-    description: str
-    references: list[str]
-
-
-def list_parameters(params: TrainingCostParameters | None = None) -> list[ParameterRow]:
-    """Return every bundled economics parameter with its unit and references."""
-    p = params or load_training_costs()
-    rows = []
-    for kind, table in (
-        ("education_cost", p.education_costs),
-        ("destination_cost", p.destination_costs),
-    ):
-        for (country, cadre), items in sorted(table.items()):
-            for c in items:
-                refs = [r.title for r in c.references]
-                unit = f"{c.currency} ({c.price_year} prices)"
-                rows.append(
-                    ParameterRow(
-                        kind,
-                        country,
-                        cadre,
-                        c.effective.isoformat(),
-                        {**c.components, "total": c.total},
-                        unit,
-                        c.description,
-                        refs,
-                    )
-                )
-    for country, rates in sorted(p.rates.items()):
-        for r in rates:
-            rows.append(
-                ParameterRow(
-                    "interest_rates",
-                    country,
-                    None,
-                    r.effective.isoformat(),
-                    {"low": r.low, "central": r.central, "high": r.high},
-                    r.unit,
-                    r.description,
-                    [x.title for x in r.references],
-                )
-            )
-    for country, ys in sorted(p.years.items()):
-        for y in ys:
-            rows.append(
-                ParameterRow(
-                    "years_compounded",
-                    country,
-                    None,
-                    y.effective.isoformat(),
-                    {"years": y.years},
-                    y.unit,
-                    y.description,
-                    [x.title for x in y.references],
-                )
-            )
-    return rows

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from hrh.domain.policy import LOCAL_ADMIN, Principal, require
 from hrh.domain.records import (
     CoverageObs,
+    EconomicObs,
     FlowObs,
     PopulationObs,
     SafeguardEntry,
@@ -22,7 +23,7 @@ from hrh.errors import HrhError, Invalid
 from hrh.ingest.base import CountryIndex, ImportResult, file_sha256
 from hrh.ingest.formats import Format, get_format
 from hrh.ingest.reference import read_country_reference, read_manifest
-from hrh.services import audit
+from hrh.services import audit, compliance_registry
 from hrh.services._streaming import StreamWriter
 from hrh.services.context import AppContext
 from hrh.store import reads, writes
@@ -163,6 +164,7 @@ def _write(
                 (FlowObs, batch.flows),
                 (CoverageObs, batch.coverage),
                 (SafeguardEntry, batch.safeguards),
+                (EconomicObs, batch.economic),
             ):
                 inserted += writes.insert_records(
                     s, source_id, records, result.file, tick, record_type=kind
@@ -287,6 +289,8 @@ class ReferenceLoad:
 
     countries: int
     imports: list[ImportSummary]
+    #: the bundled UK agreements stored in the agreements registry (idempotent)
+    agreements: compliance_registry.RegistryImport | None = None
 
 
 def load_reference(
@@ -325,7 +329,8 @@ def load_reference(
                 countries=index,
             )
         )
-    return ReferenceLoad(n, summaries)
+    agreements = compliance_registry.load_bundled_agreements(ctx, principal)
+    return ReferenceLoad(n, summaries, agreements)
 
 
 def _already_imported(fmt: str, path: Path, sha: str) -> ImportSummary:

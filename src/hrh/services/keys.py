@@ -1,4 +1,4 @@
-"""The master key and what is derived from it: the session-signing key and the field cipher.
+"""The master key and what is derived from it: session signing, field cipher, blind indexes.
 
 The key comes from ``HRH_SECRET_KEY`` or a key file (``HRH_KEY_FILE``, default
 ``var/secret.key``). When neither exists, a key file is created on first use (mode 0600)
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -116,3 +118,34 @@ def field_cipher(settings: Settings) -> FieldCipher:
 def session_key(settings: Settings) -> bytes:
     """Return the key that signs web session cookies and CSRF tokens."""
     return derive(master_key(settings), "hrh web sessions v1")
+
+
+@dataclass(frozen=True)
+class BlindIndex:
+    """A keyed hash (HMAC-SHA256) of a personal field, to look it up without storing it.
+
+    Equal inputs give equal indexes under one key; without the key an index reveals nothing
+    and cannot be checked against guesses.
+
+    >>> index = BlindIndex(bytes(32))
+    >>> index.of("ama@example.org") == index.of("ama@example.org"), len(index.of("x"))
+    (True, 64)
+    >>> index.of("ama@example.org") == BlindIndex(bytes(31) + b"1").of("ama@example.org")
+    False
+    """
+
+    key: bytes
+
+    def of(self, text: str) -> str:
+        """Return the hex HMAC-SHA256 of ``text``."""
+        return hmac.new(self.key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def email_index(settings: Settings) -> BlindIndex:
+    """Return the blind index of account e-mail addresses."""
+    return BlindIndex(derive(master_key(settings), "hrh email index v1"))
+
+
+def throttle_index(settings: Settings) -> BlindIndex:
+    """Return the keyed hash that names rate-limit buckets (no client address is stored)."""
+    return BlindIndex(derive(master_key(settings), "hrh throttle buckets v1"))

@@ -10,7 +10,7 @@ so anonymous aggregates stay exactly the same.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from hrh.domain.policy import Principal, may, require
 from hrh.errors import NotFound
 from hrh.services import audit
+from hrh.services.accounts import email_of
 from hrh.services.context import AppContext
 from hrh.services.diaspora import ProfileView, iso_utc, owned_profile, profile_view
 from hrh.services.keys import field_cipher
 from hrh.store import accounts as account_store
 from hrh.store import diaspora as store
+from hrh.store import diaspora_assignments as assignment_store
 from hrh.store.tables_diaspora import DiasporaProfile
 
 
@@ -36,6 +38,7 @@ class PersonalExport:
     consent_history: list[dict[str, Any]]
     account: dict[str, Any] | None
     audit_events: list[dict[str, Any]]
+    assignments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def export(ctx: AppContext, principal: Principal, profile_id: str) -> PersonalEx
                     "username": u.username,
                     "role": u.role,
                     "created_at": iso_utc(u.created_at),
+                    "email": email_of(ctx, u.id, session=s, include_disabled=True),
                 }
         events = [
             {
@@ -84,10 +88,40 @@ def export(ctx: AppContext, principal: Principal, profile_id: str) -> PersonalEx
             }
             for e in store.audit_events_for(s, f"profile:{row.profile_id}")
         ]
+        held = _assignments(s, ctx, row)
         audit.record(s, principal, "privacy.export", f"profile:{row.profile_id}", {})
     return PersonalExport(
-        datetime.now(UTC).isoformat(timespec="seconds"), view, history, account, events
+        datetime.now(UTC).isoformat(timespec="seconds"), view, history, account, events, held
     )
+
+
+def _assignments(s: Session, ctx: AppContext, row: DiasporaProfile) -> list[dict[str, Any]]:
+    """Return the person's assignments with their outcomes (feedback decrypted)."""
+    cipher = field_cipher(ctx.settings)
+    out = []
+    for a, o, _ in reversed(assignment_store.listing(s, profile_pk=row.id)):
+        report = assignment_store.outcome_of(s, a.id)
+        outcome = None
+        if report is not None:
+            feedback = report.feedback_enc
+            outcome = {
+                "hours": report.hours,
+                "patients_seen": report.patients_seen,
+                "staff_trained": report.staff_trained,
+                "feedback": cipher.decrypt(feedback, context="outcome.feedback")
+                if feedback
+                else "",
+            }
+        out.append(
+            {
+                "assignment_id": a.assignment_id,
+                "opportunity_id": o.opportunity_id,
+                "status": a.status,
+                "proposed_at": iso_utc(a.proposed_at),
+                "outcome": outcome,
+            }
+        )
+    return out
 
 
 def erase(ctx: AppContext, principal: Principal, profile_id: str) -> Erasure:
@@ -100,6 +134,7 @@ def erase(ctx: AppContext, principal: Principal, profile_id: str) -> Erasure:
             store.add_tally(s, row.origin, row.cadre, row.residence)
         owner = row.owner_user_id
         pid = row.profile_id
+        assignment_store.detach_profile(s, row.id)  # figures stay; the link goes
         store.delete_profile(s, row)
         deleted = store.delete_member_account(s, owner) if owner is not None else False
         audit.record(

@@ -9,7 +9,7 @@ country with a headcount in the look-back window is reported.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,10 +21,11 @@ from hrh.domain.records import Country
 from hrh.errors import Invalid, NotFound
 from hrh.indicators.series import Point
 from hrh.indicators.workforce import Bilateral
-from hrh.params.projection import load_projection_parameters
+from hrh.params.projection import ParameterSet, load_projection_parameters
 from hrh.projection.model import Corridors, Inputs
+from hrh.projection.need import PopulationByAge
 from hrh.projection.results import ProjectionComparison, ProjectionResult, compare
-from hrh.projection.runner import MAX_REPLICATES, MODES, run
+from hrh.projection.runner import MAX_REPLICATES, MODES, Execution, run
 from hrh.projection.scenarios import (
     Scenario,
     bundled_scenario,
@@ -34,7 +35,10 @@ from hrh.projection.scenarios import (
     scenario_from_document,
 )
 from hrh.services._inputs import SourceIndex, bilaterals, stock_series
+from hrh.services._version import code_version
 from hrh.services.context import AppContext
+from hrh.services.ensembles import execution_for
+from hrh.store import projections as store_projections
 from hrh.store import reads
 
 DEFAULT_FROM, DEFAULT_UNTIL = 2025, 2050
@@ -76,17 +80,39 @@ def run_projection(
     seed: int | None = None,
     principal: Principal = LOCAL_ADMIN,
     on_step: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> ProjectionResult:
     """Run one scenario (a bundled name or a YAML path) over the stored data.
 
     In ``stochastic`` mode, ``replicates`` replicates seeded from ``seed`` (a fresh seed,
     recorded in the result, when None); ``on_step`` is called once per replicate and year.
+    The replicates run on the Dask cluster at ``scheduler`` when given, else on ``workers``
+    local processes (None: as many as the machine has cores for large ensembles, this
+    process for small ones; see :func:`hrh.services.ensembles.execution_for`). The results
+    do not depend on where the replicates run.
     """
     require(principal, "projections.run")
-    _check_run(mode, from_year, until, replicates, seed)
+    check_run(mode, from_year, until, replicates, seed)
     params = load_projection_parameters()
     chosen = load_scenario(scenario, params)
-    return _run(ctx, chosen, countries, from_year, until, mode, replicates, seed, on_step=on_step)
+    if mode != "stochastic":
+        return _run(
+            ctx, chosen, countries, from_year, until, mode, replicates, seed, on_step=on_step
+        )
+    with execution_for(replicates, from_year, until, workers, scheduler) as execution:
+        return _run(
+            ctx,
+            chosen,
+            countries,
+            from_year,
+            until,
+            mode,
+            replicates,
+            seed,
+            on_step=on_step,
+            execution=execution,
+        )
 
 
 def run_request(
@@ -109,15 +135,25 @@ def run_request(
     country axis is known); larger runs raise :class:`Invalid` pointing to the CLI.
     """
     require(principal, "projections.run")
-    _check_run(mode, from_year, until, replicates, seed)
+    check_run(mode, from_year, until, replicates, seed)
     params = load_projection_parameters()
-    if isinstance(scenario, str):
-        chosen = load_scenario(str(bundled_scenario(scenario)), params)
-    else:
-        chosen = scenario_from_document(dict(scenario), params, "scenario")
+    chosen = resolve_scenario(scenario, params, allow_files=False)
     return _run(
         ctx, chosen, countries, from_year, until, mode, replicates, seed, max_cells=max_cells
     )
+
+
+def resolve_scenario(
+    scenario: str | Mapping[str, Any], params: ParameterSet, *, allow_files: bool
+) -> Scenario:
+    """Return a scenario: a bundled name (or a YAML path when ``allow_files``) or a mapping.
+
+    A mapping is shaped like a scenario file and may only build on a bundled base.
+    """
+    if isinstance(scenario, str):
+        ref = scenario if allow_files else str(bundled_scenario(scenario))
+        return load_scenario(ref, params)
+    return scenario_from_document(dict(scenario), params, "scenario")
 
 
 def _run(
@@ -132,8 +168,8 @@ def _run(
     *,
     max_cells: int | None = None,
     on_step: Callable[[int], None] | None = None,
+    execution: Execution | None = None,
 ) -> ProjectionResult:
-    params = load_projection_parameters()
     inputs = load_inputs(ctx, countries, from_year, {*chosen.ssl_editions()})
     if max_cells is not None:
         size = run_size(len(inputs.countries), from_year, until, mode, replicates)
@@ -141,14 +177,14 @@ def _run(
             raise Invalid(
                 f"This run is too large to answer directly: {len(inputs.countries)} countries "
                 f"(with their migration partners) × {until - from_year + 1} years"
-                + (f" × {replicates} replicates" if mode == "stochastic" else "")
+                + (f" × {replicates} replicates" if mode != "deterministic" else "")
                 + f" = {size:,} country-years; the limit is {max_cells:,}.",
                 hint="Ask for fewer countries, years or replicates, or run it with "
                 "`hrh project run` on the command line.",
             )
-    return run(
+    return compute_run(
+        ctx,
         inputs,
-        params,
         chosen,
         from_year,
         until,
@@ -156,12 +192,91 @@ def _run(
         seed=seed,
         replicates=replicates,
         on_step=on_step,
+        execution=execution,
     )
 
 
+def compute_run(
+    ctx: AppContext,
+    inputs: Inputs,
+    chosen: Scenario,
+    from_year: int,
+    until: int,
+    *,
+    mode: str,
+    seed: int | None,
+    replicates: int,
+    on_step: Callable[[int], None] | None = None,
+    execution: Execution | None = None,
+) -> ProjectionResult:
+    """Run a resolved scenario over loaded inputs (reading what its need method needs)."""
+    by_age = None
+    if chosen.need.method == "utilisation":
+        by_age = load_population_by_age(ctx, inputs, from_year, until)
+    result = run(
+        inputs,
+        load_projection_parameters(),
+        chosen,
+        from_year,
+        until,
+        mode=mode,
+        seed=seed,
+        replicates=replicates,
+        on_step=on_step,
+        execution=execution,
+        population_by_age=by_age,
+    )
+    return replace(result, code_version=code_version())
+
+
+def load_population_by_age(
+    ctx: AppContext, inputs: Inputs, from_year: int, until: int
+) -> PopulationByAge:
+    """Read UN WPP population by five-year age band ``[c, band, year]`` for the run's axis.
+
+    Per cell an estimate beats a projection (median variant), then the newest vintage wins.
+
+    Raises:
+        NotFound: when no reported country has population by age for the base year.
+    """
+    iso3 = inputs.iso3
+    index = {c: i for i, c in enumerate(iso3)}
+    with ctx.unit() as s:
+        src = SourceIndex.load(s)
+        rows = store_projections.population_by_age(s, iso3, from_year, until)
+    bands = sorted({r.age_band for r in rows}, key=lambda b: int(b.rstrip("+").split("-")[0]))
+    band_index = {b: i for i, b in enumerate(bands)}
+    shape = (len(iso3), len(bands), until - from_year + 1)
+    values, rank = np.full(shape, np.nan), np.full(shape, -1)
+    used: set[str] = set()
+    for r in rows:
+        cell = (index[r.country], band_index[r.age_band], r.year - from_year)
+        score = src.ranks[r.source_id] + (1_000_000 if r.variant == "estimate" else 0)
+        if score > rank[cell]:
+            values[cell], rank[cell] = r.value, score
+            used.add(src.labels[r.source_id])
+    reported = np.nonzero(inputs.reported)[0]
+    if not bands or np.isnan(values[reported, :, 0]).all():
+        raise NotFound(
+            f"No population by age group for {from_year} for the countries asked for: "
+            "need by utilisation cannot be computed.",
+            hint="Load UN WPP population by age (`hrh load reference`, un_wpp2022_age) or "
+            "use need: {method: sdg_threshold}.",
+        )
+    parsed = tuple(_band(b) for b in bands)
+    return PopulationByAge(parsed, from_year, values, tuple(sorted(used)))
+
+
+def _band(label: str) -> tuple[int, int | None]:
+    if label.endswith("+"):
+        return int(label[:-1]), None
+    lo, _, hi = label.partition("-")
+    return int(lo), int(hi or lo)
+
+
 def run_size(n_countries: int, from_year: int, until: int, mode: str, replicates: int) -> int:
-    """Return the country-years a run steps through (times the replicates if stochastic)."""
-    return n_countries * (until - from_year + 1) * (replicates if mode == "stochastic" else 1)
+    """Return the country-years a run steps through (times the replicates if stochastic/agent)."""
+    return n_countries * (until - from_year + 1) * (replicates if mode != "deterministic" else 1)
 
 
 def compare_projections(
@@ -177,7 +292,7 @@ def compare_projections(
 ) -> ProjectionComparison:
     """Run two scenarios on the same inputs and return B − A."""
     require(principal, "projections.run")
-    _check_run("deterministic", from_year, until)
+    check_run("deterministic", from_year, until)
     params = load_projection_parameters()
     sa, sb = load_scenario(a, params), load_scenario(b, params)
     inputs = load_inputs(ctx, countries, from_year, sa.ssl_editions() | sb.ssl_editions())
@@ -186,17 +301,13 @@ def compare_projections(
     return compare(ra, rb)
 
 
-def _check_run(
+def check_run(
     mode: str, from_year: int, until: int, replicates: int = 1, seed: int | None = None
 ) -> None:
-    if mode == "agent":
-        raise Invalid(
-            "Mode 'agent' is not built yet: deterministic and stochastic projections run.",
-            hint="Use --mode deterministic or --mode stochastic.",
-        )
+    """Check a run's mode, replicates, seed and years (raise :class:`Invalid` naming them)."""
     if mode not in MODES:
         raise Invalid(f"Mode {mode!r}: expected one of {', '.join(MODES)}.")
-    if mode == "stochastic" and not 1 <= replicates <= MAX_REPLICATES:
+    if mode != "deterministic" and not 1 <= replicates <= MAX_REPLICATES:
         raise Invalid(f"Replicates {replicates}: expected 1 to {MAX_REPLICATES}.")
     if seed is not None and not 0 <= seed < 2**63:
         raise Invalid(f"Seed {seed}: expected a whole number from 0 to 2^63 - 1.")

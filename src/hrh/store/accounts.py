@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from hrh.store import tables as t
@@ -18,9 +18,15 @@ def add_user(
     countries: str,
     password_hash: str,
     now: datetime,
+    *,
+    email_cipher: str | None = None,
+    email_index: str | None = None,
 ) -> t.User:
     """Store a new user."""
     row = t.User(
+        email_cipher=email_cipher,
+        email_index=email_index,
+        session_version=0,
         username=username,
         role=role,
         organisation=organisation,
@@ -38,6 +44,11 @@ def add_user(
 def find_user(session: Session, username: str) -> t.User | None:
     """Return the user with this username."""
     return session.scalar(select(t.User).where(t.User.username == username))
+
+
+def find_user_by_email(session: Session, email_index: str) -> t.User | None:
+    """Return the user whose e-mail address has this blind index."""
+    return session.scalar(select(t.User).where(t.User.email_index == email_index))
 
 
 def get_user(session: Session, user_id: int) -> t.User | None:
@@ -110,3 +121,34 @@ def add_password_reset(
 def find_password_reset(session: Session, token_hash: str) -> t.PasswordReset | None:
     """Return the reset token row with this hash."""
     return session.scalar(select(t.PasswordReset).where(t.PasswordReset.token_hash == token_hash))
+
+
+def expire_password_resets(session: Session, user_id: int, now: datetime) -> int:
+    """Mark every unused reset token of a user as used; return how many."""
+    result = session.execute(
+        update(t.PasswordReset)
+        .where(t.PasswordReset.user_id == user_id, t.PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def delete_user_secrets(session: Session, user_id: int) -> None:
+    """Delete a user's tokens and reset tokens (before deleting the user)."""
+    session.execute(delete(t.PasswordReset).where(t.PasswordReset.user_id == user_id))
+    session.execute(delete(t.ApiToken).where(t.ApiToken.user_id == user_id))
+
+
+def count_throttle(session: Session, bucket: str, since: datetime) -> int:
+    """Return how many requests a bucket holds since ``since``."""
+    q = select(func.count()).where(t.AuthThrottle.bucket == bucket, t.AuthThrottle.at >= since)
+    return int(session.scalar(q) or 0)
+
+
+def add_throttle(
+    session: Session, buckets: list[str], now: datetime, forget_before: datetime
+) -> None:
+    """Count one request in each bucket; forget requests older than ``forget_before``."""
+    session.execute(delete(t.AuthThrottle).where(t.AuthThrottle.at < forget_before))
+    session.add_all(t.AuthThrottle(bucket=b, at=now) for b in buckets)
+    session.flush()

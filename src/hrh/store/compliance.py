@@ -7,14 +7,14 @@ rows. The services decide which, from the principal's scope.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
-from hrh.domain.recruitment import Finding, RecruitmentRecord
+from hrh.domain.recruitment import PERSONAL_FIELDS, Finding, RecruitmentRecord
 from hrh.store.tables_compliance import ComplianceFinding as F
 from hrh.store.tables_compliance import RecruitmentRecordRow as R
 
@@ -28,10 +28,22 @@ class StoredCounts:
     findings: int
 
 
+Sealed = Mapping[tuple[str, str], Mapping[str, str]]
+"""(organisation, record id) → personal field → ciphertext (encrypted by the services)."""
+
+
 def save_records(
-    session: Session, records: Sequence[RecruitmentRecord], findings: Sequence[Finding]
+    session: Session,
+    records: Sequence[RecruitmentRecord],
+    findings: Sequence[Finding],
+    sealed: Sealed | None = None,
 ) -> StoredCounts:
-    """Insert records (replacing those with the same organisation and id) and their findings."""
+    """Insert records (replacing those with the same organisation and id) and their findings.
+
+    ``sealed`` holds the records' personal fields, already encrypted; ``record.personal`` is
+    never written.
+    """
+    sealed = sealed or {}
     now = datetime.now(UTC)
     replaced = 0
     pks: dict[tuple[str, str], int] = {}
@@ -61,6 +73,13 @@ def save_records(
             contract_start=rec.contract_start,
             extra=json.dumps(dict(rec.extra), sort_keys=True, ensure_ascii=False),
             imported_at=now,
+            salary_offered=rec.salary_offered,
+            domestic_salary=rec.domestic_salary,
+            **{
+                f"{k}_enc": v
+                for k, v in sealed.get((rec.organisation, rec.record_id), {}).items()
+                if k in PERSONAL_FIELDS
+            },
         )
         session.add(row)
         session.flush()
@@ -98,7 +117,13 @@ def _to_record(r: R) -> RecruitmentRecord:
         r.repayment_clause_months,
         r.contract_start,
         json.loads(r.extra),
+        r.salary_offered,
+        r.domestic_salary,
     )
+
+
+def _sealed(r: R) -> dict[str, str]:
+    return {k: v for k in PERSONAL_FIELDS if (v := getattr(r, f"{k}_enc"))}
 
 
 def _to_finding(f: F, record_id: str) -> Finding:
@@ -115,13 +140,13 @@ def _to_finding(f: F, record_id: str) -> Finding:
 
 def get_record(
     session: Session, organisation: str, record_id: str
-) -> tuple[RecruitmentRecord, list[Finding]] | None:
-    """Return one record and its findings, or None when that organisation has no such id."""
+) -> tuple[RecruitmentRecord, list[Finding], dict[str, str]] | None:
+    """Return one record, its findings and its sealed personal fields (ciphertext), or None."""
     row = session.scalar(select(R).where(R.organisation == organisation, R.record_id == record_id))
     if row is None:
         return None
     found = session.scalars(select(F).where(F.record_pk == row.id).order_by(F.rule_id, F.id))
-    return _to_record(row), [_to_finding(f, row.record_id) for f in found]
+    return _to_record(row), [_to_finding(f, row.record_id) for f in found], _sealed(row)
 
 
 @dataclass(frozen=True)

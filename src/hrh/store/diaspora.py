@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from hrh.store import tables as t
+from hrh.store.accounts import delete_user_secrets
 from hrh.store.tables_diaspora import (
     DiasporaConsent,
     DiasporaErasedTally,
@@ -82,11 +83,11 @@ def delete_profile(session: Session, row: DiasporaProfile) -> None:
 
 
 def delete_member_account(session: Session, user_id: int) -> bool:
-    """Delete a diaspora member's account and tokens; return whether one was deleted."""
+    """Delete a diaspora member's account, tokens and reset links; return whether one was."""
     user = session.get(t.User, user_id)
     if user is None or user.role != "diaspora_member":
         return False
-    session.execute(delete(t.ApiToken).where(t.ApiToken.user_id == user_id))
+    delete_user_secrets(session, user_id)
     session.delete(user)
     session.flush()
     return True

@@ -14,11 +14,13 @@ from hrh.store import tables as t
 
 def load_countries(session: Session) -> list[Country]:
     """Return every stored country, ordered by ISO3."""
-    rows = session.scalars(select(t.Country).order_by(t.Country.iso3))
-    return [
-        Country(r.iso3, r.iso2, r.m49, r.name, r.who_region, r.who_member, r.wb_income, r.wb_region)
-        for r in rows
-    ]
+    c = t.Country  # plain rows, not ORM objects: every page reads this list, several times
+    rows = session.execute(
+        select(
+            c.iso3, c.iso2, c.m49, c.name, c.who_region, c.who_member, c.wb_income, c.wb_region
+        ).order_by(c.iso3)
+    )
+    return [Country(*r) for r in rows]
 
 
 def load_aliases(session: Session) -> dict[str, str]:
@@ -136,6 +138,27 @@ def coverage_rows(session: Session, countries: Collection[str] | None = None) ->
         q = q.where(c.country.in_(list(countries)))
     rows = session.execute(q.order_by(c.country, c.year))
     return [CoverageRow(i, y, v, s) for i, y, v, s in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class EconomicRow:
+    """A stored country-level economic figure."""
+
+    country: str
+    measure: str
+    year: int
+    value: float
+    source_id: int
+
+
+def economic_rows(session: Session, country: str, measure: str) -> list[EconomicRow]:
+    """Return one country's stored values of ``measure``, oldest year first."""
+    e = t.EconomicValue
+    q = select(e.country, e.measure, e.year, e.value, e.source_id).where(
+        e.country == country, e.measure == measure
+    )
+    rows = session.execute(q.order_by(e.year, e.source_id))
+    return [EconomicRow(c, m, y, v, s) for c, m, y, v, s in rows]
 
 
 @dataclass(frozen=True, slots=True)

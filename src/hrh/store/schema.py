@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from hrh.store import tables, tables_compliance, tables_diaspora, tables_library
+from hrh.store import (
+    tables,
+    tables_compliance,
+    tables_diaspora,
+    tables_diaspora_workflow,
+    tables_library,
+    tables_projection,
+)
 from hrh.store.tables import Base
 
-__all__ = ["Base", "tables", "tables_compliance", "tables_diaspora", "tables_library"]
+__all__ = [
+    "Base",
+    "tables",
+    "tables_compliance",
+    "tables_diaspora",
+    "tables_diaspora_workflow",
+    "tables_library",
+    "tables_projection",
+]

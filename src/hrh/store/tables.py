@@ -172,6 +172,22 @@ class CoverageIndex(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
 
 
+class EconomicValue(Base):
+    """A country-level economic figure per year (e.g. personal remittances received, USD)."""
+
+    __tablename__ = "economic_values"
+    __table_args__ = (
+        UniqueConstraint("country", "measure", "year", "source_id", name="uq_economic_values_cell"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country: Mapped[str] = mapped_column(String(3))
+    measure: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+
+
 class SafeguardListEntry(Base):
     """A country on a published version of the WHO Support and Safeguards List."""
 
@@ -222,6 +238,28 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: The e-mail address, encrypted (FieldCipher, context ``users.email``); None: no address.
+    email_cipher: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: HMAC-SHA256 of the normalised address (a keyed blind index, for look-up by address).
+    email_index: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Bumped to end every web session of the user at once (the session cookie carries it).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (Index("ix_users_email_index", "email_index", unique=True),)
+
+
+class AuthThrottle(Base):
+    """One accepted anonymous request (e.g. "forgot password") under a keyed-hash bucket.
+
+    Buckets are HMACs of the account id or client address, so no address is stored.
+    """
+
+    __tablename__ = "auth_throttle"
+    __table_args__ = (Index("ix_auth_throttle_bucket_at", "bucket", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ApiToken(Base):
@@ -241,7 +279,11 @@ class ApiToken(Base):
 
 
 class PasswordReset(Base):
-    """A one-time password-reset token (stored as a SHA-256 hash), issued by an administrator."""
+    """A one-time password-reset token (stored as a SHA-256 hash).
+
+    Issued by an administrator (``hrh user reset-link``) or mailed on a "forgot password"
+    request.
+    """
 
     __tablename__ = "password_resets"
 

@@ -1,7 +1,8 @@
 """Tables of the compliance part (declared on the shared `Base`; imported by `hrh.store.schema`).
 
-Recruitment records hold no names or contacts. ``extra`` keeps the columns beyond the template
-as JSON text.
+``extra`` keeps the columns beyond the template as JSON text. The candidate's personal fields
+(``*_enc``) hold only ciphertext (AES-256-GCM, ``hrh.services.keys.FieldCipher``); the store
+never sees them in clear. Organisations and agreements are the registries the rules read.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hrh.store.tables import Base
 
-__all__ = ["Base", "ComplianceFinding", "RecruitmentRecordRow"]
+__all__ = [
+    "AgreementRow",
+    "Base",
+    "ComplianceFinding",
+    "OrganisationListingRow",
+    "OrganisationRow",
+    "RecruitmentRecordRow",
+]
 
 
 class RecruitmentRecordRow(Base):
@@ -53,6 +61,12 @@ class RecruitmentRecordRow(Base):
     contract_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     extra: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    salary_offered: Mapped[float | None] = mapped_column(Float, nullable=True)
+    domestic_salary: Mapped[float | None] = mapped_column(Float, nullable=True)
+    candidate_name_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    candidate_email_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    candidate_birth_date_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    notes_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ComplianceFinding(Base):
@@ -72,3 +86,50 @@ class ComplianceFinding(Base):
     explanation: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(400))
     evidence: Mapped[str] = mapped_column(Text)
+
+
+class OrganisationRow(Base):
+    """A recruitment agency or employer (records link to it by name)."""
+
+    __tablename__ = "compliance_organisations"
+    __table_args__ = (UniqueConstraint("name", name="uq_compliance_organisations_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(400))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrganisationListingRow(Base):
+    """A period during which an organisation was on the ethical recruiters list."""
+
+    __tablename__ = "compliance_organisation_listings"
+    __table_args__ = (Index("ix_compliance_organisation_listings_org", "organisation_pk"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_pk: Mapped[int] = mapped_column(ForeignKey("compliance_organisations.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    source: Mapped[str] = mapped_column(String(400))
+
+
+class AgreementRow(Base):
+    """A government-to-government agreement or MoU (``cadres``, ``routes``: ``;`` separated)."""
+
+    __tablename__ = "compliance_agreements"
+    __table_args__ = (UniqueConstraint("agreement_id", name="uq_compliance_agreements_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(String(80))
+    origin: Mapped[str] = mapped_column(String(3))
+    destination: Mapped[str] = mapped_column(String(3))
+    cadres: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    routes: Mapped[str] = mapped_column(String(200))
+    terms: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(400))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from hrh.domain.records import (
     Country,
     CoverageObs,
+    EconomicObs,
     FlowObs,
     PopulationObs,
     SafeguardEntry,
@@ -37,6 +38,7 @@ _TARGETS: dict[type, _Target] = {
     PopulationObs: _Target("populations", PopulationObs._fields, 5),
     FlowObs: _Target("migration_flows", FlowObs._fields, 6),
     CoverageObs: _Target("coverage_indices", CoverageObs._fields, 2),
+    EconomicObs: _Target("economic_values", EconomicObs._fields, 3),
     SafeguardEntry: _Target("safeguard_list_entries", SafeguardEntry._fields, 2),
 }
 

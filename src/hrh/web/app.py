@@ -11,12 +11,17 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hrh.domain.policy import may
 from hrh.services.context import AppContext
 from hrh.services.keys import session_key
 from hrh.web.auth import CSRF_MESSAGE, CSRF_TITLE, CsrfRejected, WebAuth, request_language
+from hrh.web.brief import make_brief_router
+from hrh.web.compliance import make_compliance_router
+from hrh.web.diaspora import make_diaspora_router
+from hrh.web.downloads import make_downloads_router
+from hrh.web.economics import make_economics_router
 from hrh.web.i18n import load_catalogs
 from hrh.web.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
-from hrh.web.economics import make_economics_router
 from hrh.web.library import make_library_router
 from hrh.web.login import make_login_router
 from hrh.web.pages import NO_SUCH_PAGE, NOT_FOUND_TITLE, make_pages_router
@@ -65,6 +70,7 @@ def make_templates() -> Jinja2Templates:
             "region_names": WHO_REGION_NAMES,
             "cadre_names": CADRES,
             "series_names": SERIES_NAMES,
+            "may": may,
         }
     )
     return Jinja2Templates(env=env)
@@ -107,6 +113,10 @@ def install_web(app: FastAPI, ctx: AppContext) -> None:
     app.include_router(make_login_router(auth))
     app.include_router(make_router(auth))
     app.include_router(make_pages_router(auth))
+    app.include_router(make_brief_router(auth))
+    app.include_router(make_downloads_router(auth))
     app.include_router(make_scenarios_router(auth))
     app.include_router(make_library_router(auth))
+    app.include_router(make_diaspora_router(auth))
     app.include_router(make_economics_router(auth))
+    app.include_router(make_compliance_router(auth))

@@ -3,8 +3,9 @@
 :class:`WebAuth` is the web pages' one gate:
 
 - :meth:`WebAuth.load` (a dependency of every web router) reads the signed ``hrh_session``
-  cookie, re-reads the user with :func:`~hrh.services.accounts.principal_for_user` (so a
-  disabled user loses access at once) and stores the principal on ``request.state.principal``.
+  cookie, re-reads the user with :func:`~hrh.services.accounts.principal_for_session` (so a
+  disabled user, or a session revoked on the server by bumping the user's session version,
+  loses access at once) and stores the principal on ``request.state.principal``.
 - :meth:`WebAuth.check_csrf` (``dependencies=[auth.csrf]`` on every form POST) compares the
   form's ``csrf_token`` with the secret in the session cookie, or, before signing in, in the
   short-lived signed ``hrh_csrf`` cookie; on a mismatch it raises :class:`CsrfRejected`, which
@@ -28,7 +29,7 @@ from markupsafe import Markup, escape
 
 from hrh.domain.policy import ANONYMOUS, Principal
 from hrh.services import audit
-from hrh.services.accounts import principal_for_user
+from hrh.services.accounts import principal_for_session
 from hrh.services.context import AppContext
 from hrh.web.i18n import (
     LANG_COOKIE,
@@ -110,9 +111,13 @@ class WebAuth:
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:
             session = self.signer.read_session(raw, now=now)
-            principal = principal_for_user(self.ctx, session.user_id) if session else None
+            principal = (
+                principal_for_session(self.ctx, session.user_id, session.version)
+                if session
+                else None
+            )
             if session is None or principal is None:
-                state.drop_session = True  # expired, tampered, or the user was disabled
+                state.drop_session = True  # expired, tampered, revoked, or the user disabled
             else:
                 state.principal = principal
                 state.csrf_secret = session.csrf_secret
@@ -175,9 +180,12 @@ class WebAuth:
                 samesite="lax",
             )
 
-    def start_session(self, response: Response, user_id: int) -> None:
-        """Set a new session cookie (with a fresh CSRF secret); drop the pre-session one."""
-        value = self.signer.issue_session(user_id, now=_now())
+    def start_session(self, response: Response, user_id: int, version: int) -> None:
+        """Set a new session cookie (with a fresh CSRF secret); drop the pre-session one.
+
+        ``version`` is the user's current session version (from signing in or a change).
+        """
+        value = self.signer.issue_session(user_id, version=version, now=_now())
         self._set(response, SESSION_COOKIE, value, SESSION_MAX_AGE_S)
         self._delete(response, CSRF_COOKIE)
 

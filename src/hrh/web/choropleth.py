@@ -13,6 +13,7 @@ from hrh.domain.codes import WHO_REGIONS
 from hrh.domain.records import StoredSource
 from hrh.services.observatory import MapLayer, MapValue
 from hrh.web.geo import WorldShapes
+from hrh.web.i18n import N_
 
 #: The density of doctors, nurses and midwives per 10,000 below which a country may enter the
 #: WHO Health Workforce Support and Safeguards List 2023 (with a UHC index below 55).
@@ -38,6 +39,8 @@ class Bin:
     lower: float | None
     upper: float | None
     colour: str
+    #: A name for the class instead of its bounds (categories, percentages).
+    name: str = ""
 
     def contains(self, value: float) -> bool:
         """Whether ``value`` falls in this class."""
@@ -48,6 +51,8 @@ class Bin:
     @property
     def label(self) -> str:
         """The class as the legend shows it."""
+        if self.name:
+            return self.name
         if self.lower is None:
             return f"< {self.upper:g}"
         if self.upper is None:
@@ -66,28 +71,118 @@ BINS: tuple[Bin, ...] = (
 )
 
 
-def classify(value: float | None) -> Bin | None:
+def _share_bins(bounds: tuple[float, ...], colours: tuple[str, ...]) -> tuple[Bin, ...]:
+    """Classes of a share (0–1) named in per cent: ``< 2%``, ``2–5%`` … ``≥ 40%``."""
+    edges: list[float | None] = [None, *bounds, None]
+    out = []
+    for i, colour in enumerate(colours):
+        lo, hi = edges[i], edges[i + 1]
+        if lo is None:
+            name = f"< {hi * 100:g}%"  # type: ignore[operator]
+        elif hi is None:
+            name = f"≥ {lo * 100:g}%"
+        else:
+            name = f"{lo * 100:g}–{hi * 100:g}%"
+        out.append(Bin(lo, hi, colour, name))
+    return tuple(out)
+
+
+#: ColorBrewer YlGnBu (six classes) for densities, and YlOrRd for migration shares.
+YLGNBU = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494")
+YLORRD = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How a map indicator is coloured: its classes and how values are written.
+
+    ``kind`` is ``number`` (one decimal), ``share`` (a percentage) or ``status`` (the class's
+    name); ``threshold`` is marked in the legend (classes below it are flagged).
+    """
+
+    bins: tuple[Bin, ...]
+    kind: str = "number"
+    threshold: float | None = None
+
+
+STATUS_NOT_MET = N_("Does not meet both criteria")
+STATUS_MET = N_("Meets both criteria (eligible for the list)")
+
+#: The colour scale of each map indicator (``hrh.services.map_layers.MAP_INDICATORS``).
+SCALES: dict[str, Scale] = {
+    "dnm_density": Scale(BINS, "number", SSL_DENSITY_THRESHOLD),
+    "doctors_density": Scale(
+        tuple(
+            Bin(lo, hi, c)
+            for (lo, hi), c in zip(
+                [(None, 1.0), (1.0, 5.0), (5.0, 10.0), (10.0, 20.0), (20.0, 40.0), (40.0, None)],
+                YLGNBU,
+                strict=True,
+            )
+        )
+    ),
+    "nurses_midwives_density": Scale(
+        tuple(
+            Bin(lo, hi, c)
+            for (lo, hi), c in zip(
+                [
+                    (None, 5.0),
+                    (5.0, 20.0),
+                    (20.0, 40.0),
+                    (40.0, 80.0),
+                    (80.0, 120.0),
+                    (120.0, None),
+                ],
+                YLGNBU,
+                strict=True,
+            )
+        )
+    ),
+    "ssl_status": Scale(
+        (Bin(None, 0.5, "#9ecae1", STATUS_NOT_MET), Bin(0.5, None, "#e6550d", STATUS_MET)),
+        "status",
+    ),
+    "emigration_rate_doctors": Scale(_share_bins((0.02, 0.05, 0.1, 0.2, 0.4), YLORRD), "share"),
+    "foreign_trained_doctors": Scale(_share_bins((0.02, 0.05, 0.1, 0.2, 0.4), YLORRD), "share"),
+}
+SCALES["dnm_density_per_10k"] = SCALES["dnm_density"]
+
+
+def classify(value: float | None, bins: tuple[Bin, ...] = BINS) -> Bin | None:
     """Return the colour class of a value (``None`` when there is no value).
 
     Example:
         >>> classify(37.4).label, classify(49.0).label, classify(0.0).label
         ('25–49', '49–100', '< 10')
+        >>> classify(0.197, SCALES["emigration_rate_doctors"].bins).label
+        '10–20%'
         >>> classify(None) is None
         True
     """
     if value is None:
         return None
-    return next(b for b in BINS if b.contains(value))
+    return next(b for b in bins if b.contains(value))
 
 
-def format_value(value: float | None) -> str:
-    """Write a density with one decimal.
+def format_value(value: float | None, scale: Scale | None = None) -> str:
+    """Write a value the scale's way (a density with one decimal by default).
 
     Example:
         >>> format_value(1.7 + 35.7), format_value(None)
         ('37.4', 'no data')
+        >>> format_value(0.197, SCALES["emigration_rate_doctors"])
+        '19.7%'
+        >>> format_value(1.0, SCALES["ssl_status"])
+        'Meets both criteria (eligible for the list)'
     """
-    return "no data" if value is None else f"{value:.1f}"
+    if value is None:
+        return "no data"
+    if scale is not None and scale.kind == "share":
+        return f"{value * 100:.1f}%"
+    if scale is not None and scale.kind == "status":
+        found = classify(value, scale.bins)
+        return found.label if found else "no data"
+    return f"{value:.1f}"
 
 
 @dataclass(frozen=True)
@@ -155,10 +250,13 @@ class MapPage:
     rows: list[TableRow]
     countries_with_data: int
     not_drawn: list[str]
-    threshold: float = SSL_DENSITY_THRESHOLD
+    threshold: float | None = SSL_DENSITY_THRESHOLD
+    #: The indicator's id and how its values are written (``number``, ``share``, ``status``).
+    indicator: str = "dnm_density"
+    kind: str = "number"
 
 
-def tooltip(value: MapValue, unit: str) -> str:
+def tooltip(value: MapValue, unit: str, scale: Scale | None = None) -> str:
     """The hover text of a country: name, value, year and source.
 
     Example:
@@ -172,7 +270,10 @@ def tooltip(value: MapValue, unit: str) -> str:
         return f"{value.name}: no data"
     year = f" ({value.year})" if value.year is not None else ""
     source = f". Source: {value.source}" if value.source else ""
-    return f"{value.name}: {format_value(value.value)} {unit}{year}{source}"
+    shown = format_value(value.value, scale)
+    if scale is None or scale.kind == "number":
+        shown = f"{shown} {unit}"
+    return f"{value.name}: {shown}{year}{source}"
 
 
 def source_titles(labels: str, sources: Mapping[str, StoredSource]) -> str:
@@ -222,21 +323,21 @@ def source_notes(labels: Iterable[str], sources: Mapping[str, StoredSource]) -> 
     return list(notes.values())
 
 
-def _shape(m49: str | None, name: str, path: str, value: MapValue | None, unit: str) -> MapShape:
+def _shape(name: str, path: str, value: MapValue | None, unit: str, scale: Scale) -> MapShape:
     if value is None:
         return MapShape(None, name, path, NO_DATA_COLOUR, f"{name}: no data", None)
-    bin_ = classify(value.value)
+    bin_ = classify(value.value, scale.bins)
     fill = bin_.colour if bin_ else NO_DATA_COLOUR
     href = f"/countries/{value.iso3}"
-    return MapShape(value.iso3, value.name, path, fill, tooltip(value, unit), href, value)
+    return MapShape(value.iso3, value.name, path, fill, tooltip(value, unit, scale), href, value)
 
 
-def _row(value: MapValue) -> TableRow:
+def _row(value: MapValue, scale: Scale) -> TableRow:
     return TableRow(
         iso3=value.iso3,
         name=value.name,
         who_region=WHO_REGIONS.get(value.who_region, value.who_region or "—"),
-        value=format_value(value.value),
+        value=format_value(value.value, scale),
         year="" if value.year is None else str(value.year),
         source=value.source,
         has_value=value.value is not None,
@@ -256,6 +357,7 @@ def build_map_page(
         sources: stored sources by ``key@vintage`` label, to name them by their titles.
     """
     known = sources or {}
+    scale = SCALES.get(layer.indicator, SCALES["dnm_density"])
     values = [replace(v, source=source_titles(v.source, known)) for v in layer.values]
     by_m49 = {v.m49: v for v in values if v.m49}
     by_iso3 = {v.iso3: v for v in values}
@@ -264,14 +366,15 @@ def build_map_page(
         for s in world.shapes
     ]
     shapes = [
-        _shape(s.m49, s.name, s.path, v, layer.unit)
+        _shape(s.name, s.path, v, layer.unit, scale)
         for s, v in zip(world.shapes, matched, strict=True)
     ]
     drawn = {v.iso3 for v in matched if v is not None}
     with_data = [v for v in values if v.value is not None]
+    t = scale.threshold
     legend = [
-        LegendItem(b.colour, b.label, b.upper is not None and b.upper <= SSL_DENSITY_THRESHOLD)
-        for b in BINS
+        LegendItem(b.colour, b.label, t is not None and b.upper is not None and b.upper <= t)
+        for b in scale.bins
     ]
     return MapPage(
         label=layer.label,
@@ -281,7 +384,10 @@ def build_map_page(
         height=world.height,
         shapes=shapes,
         legend=legend,
-        rows=[_row(v) for v in sorted(values, key=lambda v: (v.name, v.iso3))],
+        rows=[_row(v, scale) for v in sorted(values, key=lambda v: (v.name, v.iso3))],
         countries_with_data=len(with_data),
         not_drawn=sorted(v.name for v in with_data if v.iso3 not in drawn),
+        threshold=scale.threshold,
+        indicator=layer.indicator,
+        kind=scale.kind,
     )

@@ -13,6 +13,7 @@ from hrh.services.corridors import list_corridors
 from hrh.services.observatory import list_countries, list_sources
 from hrh.services.safeguards import compute_safeguard_list
 from hrh.web.auth import WebAuth
+from hrh.web.flows import flow_diagram
 from hrh.web.i18n import N_
 from hrh.web.labels import CADRES, WHO_REGION_NAMES, source_use
 from hrh.web.profile import SSL_EDITION, build_profile, indicators_csv
@@ -146,6 +147,7 @@ def make_pages_router(auth: WebAuth) -> APIRouter:
             error = BAD_FILTER_TITLE
         context = {
             "page": page,
+            "flow": flow_diagram(page.data) if page else None,
             "chosen": chosen,
             "names": names,
             "cadres": {k: v for k, v in CADRES.items() if k in ("medical_doctors", "nurses")},

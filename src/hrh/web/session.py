@@ -3,15 +3,16 @@
 A cookie value is ``base64url(claims JSON) "." base64url(HMAC-SHA256)``. The MAC covers a
 purpose label as well as the claims, so a value signed for one cookie is never accepted as
 another. Nothing in a cookie is secret from its holder (it is signed, not encrypted): the
-session holds the user id, when it was issued and a random CSRF secret.
+session holds the user id, the user's session version (bumped on the server to revoke every
+session of the user), when it was issued and a random CSRF secret.
 
 A CSRF token is ``base64url(HMAC-SHA256(key, "hrh csrf token" + secret))``: forms carry the
 token, the cookie carries the secret, and a token is valid only next to its own cookie.
 
 >>> signer = Signer(bytes(32))
->>> value = signer.issue_session(7, now=1_000, csrf_secret="s3cret")
+>>> value = signer.issue_session(7, version=2, now=1_000, csrf_secret="s3cret")
 >>> signer.read_session(value, now=1_000 + 60)
-WebSession(user_id=7, issued_at=1000, csrf_secret='s3cret')
+WebSession(user_id=7, issued_at=1000, csrf_secret='s3cret', version=2)
 >>> signer.read_session(value, now=1_000 + SESSION_MAX_AGE_S) is None  # expired
 True
 >>> signer.read_session(value[:-2] + "AA", now=1_000) is None  # tampered
@@ -62,11 +63,16 @@ def _unb64(text: str) -> bytes:
 
 @dataclass(frozen=True)
 class WebSession:
-    """What the session cookie says: who signed in, when (Unix seconds), and the CSRF secret."""
+    """What the session cookie says: who, when (Unix seconds), the CSRF secret and version.
+
+    ``version`` is the user's session version when the session began; the session is valid
+    only while it is still the user's (the server bumps it to end every session at once).
+    """
 
     user_id: int
     issued_at: int
     csrf_secret: str
+    version: int
 
 
 @dataclass(frozen=True)
@@ -97,10 +103,13 @@ class Signer:
             return None
         return claims if isinstance(claims, dict) else None
 
-    def issue_session(self, user_id: int, *, now: int, csrf_secret: str | None = None) -> str:
+    def issue_session(
+        self, user_id: int, *, version: int, now: int, csrf_secret: str | None = None
+    ) -> str:
         """Return a new session cookie value (with a fresh CSRF secret unless one is given)."""
         claims: dict[str, int | str] = {
             "uid": user_id,
+            "sv": version,
             "iat": now,
             "csrf": csrf_secret or new_secret(),
         }
@@ -112,11 +121,12 @@ class Signer:
         if claims is None:
             return None
         uid, iat, csrf = claims.get("uid"), claims.get("iat"), claims.get("csrf")
+        version = claims.get("sv")  # absent from cookies issued before versions: sign in again
         if not (isinstance(uid, int) and isinstance(iat, int) and isinstance(csrf, str)):
             return None
-        if not _fresh(iat, now, SESSION_MAX_AGE_S) or not csrf:
+        if not isinstance(version, int) or not _fresh(iat, now, SESSION_MAX_AGE_S) or not csrf:
             return None
-        return WebSession(uid, iat, csrf)
+        return WebSession(uid, iat, csrf, version)
 
     def issue_csrf_cookie(self, csrf_secret: str, *, now: int) -> str:
         """Return the value of the pre-session CSRF cookie (forms shown before signing in)."""

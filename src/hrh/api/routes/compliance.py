@@ -23,6 +23,23 @@ router = APIRouter(prefix="/compliance", tags=["compliance"])
 _CHUNK = 1 << 20
 
 
+def read_upload(file: UploadFile, ctx: CtxDep, suffixes: tuple[str, ...]) -> tuple[str, bytes]:
+    """Return an upload's file name and bytes, refusing other suffixes and oversize files."""
+    name = Path(file.filename or "upload.csv").name
+    if Path(name).suffix.lower() not in suffixes:
+        raise Invalid(
+            f"Only {', '.join(suffixes)} files are accepted, not {name!r}.",
+            hint="Use the documented template (docs/formats.md).",
+        )
+    limit = ctx.settings.max_upload_mb * 1024 * 1024
+    data = bytearray()
+    while chunk := file.file.read(_CHUNK):
+        data += chunk
+        if len(data) > limit:
+            raise Invalid(f"The upload is larger than {ctx.settings.max_upload_mb} MB.")
+    return name, bytes(data)
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -71,14 +88,29 @@ class RecordsImportPublic(BaseModel):
 
 
 class RecordPublic(BaseModel):
-    """One recruitment record (no personal names are stored) and its findings."""
+    """One recruitment record and its findings.
+
+    ``candidate``: the candidate's personal fields, for callers entitled to them
+    (``candidates.read``: the record's organisation, analysts, admins); otherwise null.
+    """
 
     record: dict[str, Any]
     findings: list[FindingPublic]
+    candidate: dict[str, str] | None = None
+
+
+class StatusPublic(_Out):
+    """An organisation's ethical-recruiter status today, and where it comes from."""
+
+    status: Literal["listed", "not_listed", "not_in_registry"]
+    source: str
 
 
 class ScoreRowPublic(_Out):
-    """Records, records with findings, findings, rate and the yearly rate for one group."""
+    """Records, records with findings, findings, rate and the yearly rate for one group.
+
+    ``status`` (agency and employer scorecards): the organisation's ethical-recruiter status.
+    """
 
     group: str
     records: int
@@ -86,6 +118,7 @@ class ScoreRowPublic(_Out):
     findings: int
     rate: float
     trend: dict[int, float]
+    status: StatusPublic | None = None
 
 
 class ScorecardPublic(BaseModel):
@@ -108,6 +141,7 @@ class AgreementPublic(BaseModel):
     kind: str
     source: str
     routes: list[str]
+    terms: str = ""
 
 
 class AgreementsPublic(BaseModel):
@@ -145,23 +179,12 @@ def post_records(
         bool, Query(description="Check and return findings; store nothing.")
     ] = False,
 ) -> RecordsImportPublic:
-    """Upload records (CSV template); all rows or none; bad rows come back as located errors."""
-    name = Path(file.filename or "records.csv").name
-    if Path(name).suffix.lower() not in (".csv", ".txt"):
-        raise Invalid("Only .csv files are accepted.", hint="Save the sheet as CSV UTF-8.")
-    limit = ctx.settings.max_upload_mb * 1024 * 1024
-    data = bytearray()
-    while chunk := file.file.read(_CHUNK):
-        data += chunk
-        if len(data) > limit:
-            raise Invalid(f"The upload is larger than {ctx.settings.max_upload_mb} MB.")
-    try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid(f"{name} is not UTF-8 text.", hint="Save it as 'CSV UTF-8'.") from None
-    if not text.strip():
-        raise Invalid(f"{name} is empty.")
-    res = svc.import_text(ctx, principal, text, name, dry_run=dry_run)
+    """Upload records (CSV or .xlsx template); all rows or none; bad rows come back located.
+
+    Errors in a workbook name the file, the sheet and the row (as Excel numbers rows).
+    """
+    name, data = read_upload(file, ctx, (".csv", ".txt", ".xlsx"))
+    res = svc.import_upload(ctx, principal, data, name, dry_run=dry_run)
     return RecordsImportPublic(
         file=res.file,
         records=res.records,
@@ -180,7 +203,7 @@ def get_findings(
     principal: PrincipalDep,
     organisation: Annotated[str | None, Query(max_length=120)] = None,
     rule: Annotated[str | None, Query(max_length=60)] = None,
-    severity: Annotated[Literal["high", "medium", "info"] | None, Query()] = None,
+    severity: Annotated[Literal["high", "medium", "low", "info"] | None, Query()] = None,
     destination: Annotated[str | None, Query(max_length=3)] = None,
     source: Annotated[str | None, Query(max_length=3, description="Residence country.")] = None,
     since: date | None = None,
@@ -213,10 +236,13 @@ def get_record(
     """One record with its findings and their evidence (404 for another organisation's)."""
     view = svc.get_record(ctx, principal, organisation, record_id)
     rec = asdict(view.record)
+    rec.pop("personal", None)  # shown apart, as `candidate`, to the entitled only
     rec["extra"] = dict(view.record.extra)
     for key in ("recruitment_date", "contract_start"):
         rec[key] = rec[key].isoformat() if rec[key] else None
-    return RecordPublic(record=rec, findings=[_finding(f) for f in view.findings])
+    return RecordPublic(
+        record=rec, findings=[_finding(f) for f in view.findings], candidate=view.candidate
+    )
 
 
 @router.get(
@@ -271,7 +297,7 @@ def get_report(
 
 @router.get("/agreements", response_model=AgreementsPublic, dependencies=[allow("reference.read")])
 def get_agreements(ctx: CtxDep) -> AgreementsPublic:
-    """The government-to-government agreements the rules use."""
+    """The stored agreements registry the rules use (``hrh load reference`` loads the UK ones)."""
     data = [
         AgreementPublic.model_validate(
             {**asdict(a), "cadres": sorted(a.cadres), "routes": sorted(a.routes)}

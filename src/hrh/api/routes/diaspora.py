@@ -130,6 +130,7 @@ class PersonalExportPublic(_Out):
     consent_history: list[dict[str, Any]]
     account: dict[str, Any] | None
     audit_events: list[dict[str, Any]]
+    assignments: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class ErasurePublic(_Out):

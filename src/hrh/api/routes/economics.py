@@ -102,6 +102,16 @@ class CorridorLossPublic(_Out):
     destination_savings: float | None
 
 
+class RemittanceComparisonPublic(_Out):
+    """The origin's remittances received (all emigrants, one year) beside the loss."""
+
+    year: int
+    remittances_usd: float
+    source: str
+    loss_central_usd: float
+    loss_in_years_of_remittances: float | None
+
+
 class CorridorLossReportPublic(_Out):
     """An origin's corridors, largest loss first (``data`` paged), with totals over all."""
 
@@ -122,6 +132,7 @@ class CorridorLossReportPublic(_Out):
     total_destination_savings: float | None
     inputs: list[InputUsedPublic]
     notes: list[str]
+    remittances: RemittanceComparisonPublic | None = None
 
 
 class CostShareOptionPublic(_Out):

@@ -15,8 +15,28 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('users') as batch:
+        batch.add_column(sa.Column('email_cipher', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('email_index', sa.String(length=64), nullable=True))
+        batch.add_column(
+            sa.Column('session_version', sa.Integer(), nullable=False, server_default='0')
+        )
+    op.create_index('ix_users_email_index', 'users', ['email_index'], unique=True)
+    op.create_table(
+        'auth_throttle',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('bucket', sa.String(length=64), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_auth_throttle_bucket_at', 'auth_throttle', ['bucket', 'at'])
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index('ix_auth_throttle_bucket_at', table_name='auth_throttle')
+    op.drop_table('auth_throttle')
+    op.drop_index('ix_users_email_index', table_name='users')
+    with op.batch_alter_table('users') as batch:
+        batch.drop_column('session_version')
+        batch.drop_column('email_index')
+        batch.drop_column('email_cipher')

@@ -1,0 +1,174 @@
+"""The assignment workflow as a pure state machine, and the checks on outcomes and returns.
+
+An assignment moves through these states::
+
+    proposed ──accept──▶ accepted ──confirm──▶ confirmed ──start──▶ started ──complete──▶ completed
+        │                    │                     │                   │
+        └─decline─▶ declined └──────cancel─────────┴───────cancel──────┴──▶ cancelled
+
+(``complete`` is also allowed straight from ``confirmed``.)
+
+``decline`` is the professional's answer to a proposal; ``cancel`` is the officer's (any
+state before ``completed``). A completed assignment may get one outcome report. Every
+other move is refused with :class:`~hrh.errors.Conflict`, naming the state and the moves
+that are allowed from it.
+
+>>> next_status("proposed", "accept")
+'accepted'
+>>> next_status("declined", "confirm")
+Traceback (most recent call last):
+...
+hrh.errors.Conflict: An assignment that is declined cannot be confirmed (it is final).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from hrh.errors import Conflict, Invalid
+
+STATUSES: tuple[str, ...] = (
+    "proposed",
+    "accepted",
+    "declined",
+    "confirmed",
+    "started",
+    "completed",
+    "cancelled",
+)
+#: Statuses that hold one of the opportunity's slots.
+HOLDS_SLOT: frozenset[str] = frozenset({"confirmed", "started", "completed"})
+#: Statuses of an assignment still under way (a pair may have only one).
+ACTIVE: frozenset[str] = frozenset({"proposed", "accepted", "confirmed", "started"})
+FINAL: frozenset[str] = frozenset({"declined", "completed", "cancelled"})
+
+#: event → (statuses it may start from, the status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "accept": (frozenset({"proposed"}), "accepted"),
+    "decline": (frozenset({"proposed"}), "declined"),
+    "confirm": (frozenset({"accepted"}), "confirmed"),
+    "start": (frozenset({"confirmed"}), "started"),
+    "complete": (frozenset({"confirmed", "started"}), "completed"),
+    "cancel": (frozenset({"proposed", "accepted", "confirmed", "started"}), "cancelled"),
+}
+#: The past participle of each event, for messages.
+_DONE = {
+    "accept": "accepted",
+    "decline": "declined",
+    "confirm": "confirmed",
+    "start": "started",
+    "complete": "completed",
+    "cancel": "cancelled",
+}
+
+
+def allowed_events(status: str) -> list[str]:
+    """Return the events allowed from ``status``, in a fixed order.
+
+    >>> allowed_events("accepted")
+    ['confirm', 'cancel']
+    """
+    return [e for e, (src, _) in TRANSITIONS.items() if status in src]
+
+
+def next_status(status: str, event: str) -> str:
+    """Return the status that ``event`` leads to from ``status``, or raise :class:`Conflict`."""
+    if event not in TRANSITIONS:
+        raise Invalid(f"Unknown event {event!r}.", hint="Events: " + ", ".join(TRANSITIONS) + ".")
+    if status not in STATUSES:
+        raise Invalid(f"Unknown assignment status {status!r}.")
+    sources, target = TRANSITIONS[event]
+    if status in sources:
+        return target
+    moves = allowed_events(status)
+    tail = f"from {status} it may be: {', '.join(moves)}" if moves else "it is final"
+    raise Conflict(f"An assignment that is {status} cannot be {_DONE[event]} ({tail}).")
+
+
+def check_capacity(holding: int, slots: int, opportunity_id: str) -> None:
+    """Refuse a confirmation that would fill more than the opportunity's slots.
+
+    >>> check_capacity(1, 2, "O1")
+    >>> check_capacity(2, 2, "O1")
+    Traceback (most recent call last):
+    ...
+    hrh.errors.Conflict: Opportunity O1 has all its 2 slot(s) filled by confirmed assignments. Cancel a confirmed assignment first, or add slots to the opportunity.
+    """  # noqa: E501
+    if holding >= slots:
+        raise Conflict(
+            f"Opportunity {opportunity_id} has all its {slots} slot(s) filled by "
+            "confirmed assignments.",
+            hint="Cancel a confirmed assignment first, or add slots to the opportunity.",
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a completed assignment achieved (``feedback`` is personal free text)."""
+
+    hours: float
+    patients_seen: int
+    staff_trained: int
+    feedback: str = ""
+
+
+MAX_HOURS = 10_000.0
+MAX_COUNT = 1_000_000
+MAX_FEEDBACK = 4000
+
+
+def check_outcome(o: Outcome) -> None:
+    """Refuse an outcome with a negative or implausible figure, naming the field."""
+    problems = []
+    if not 0 <= o.hours <= MAX_HOURS:
+        problems.append(f"hours must be between 0 and {MAX_HOURS:,.0f}")
+    if not 0 <= o.patients_seen <= MAX_COUNT:
+        problems.append(f"patients_seen must be between 0 and {MAX_COUNT:,}")
+    if not 0 <= o.staff_trained <= MAX_COUNT:
+        problems.append(f"staff_trained must be between 0 and {MAX_COUNT:,}")
+    if len(o.feedback) > MAX_FEEDBACK:
+        problems.append(f"feedback must be at most {MAX_FEEDBACK} characters")
+    if problems:
+        raise Invalid("The outcome report is not valid: " + "; ".join(problems) + ".")
+
+
+@dataclass(frozen=True)
+class Incentive:
+    """One incentive a returning professional received."""
+
+    kind: str  # e.g. relocation grant, salary top-up, housing
+    amount: float | None
+    currency: str  # ISO 4217, "" when there is no amount
+
+
+@dataclass(frozen=True)
+class PermanentReturn:
+    """A permanent return home, with its incentives and any bonding obligation."""
+
+    country: str
+    returned_on: date
+    incentives: tuple[Incentive, ...] = ()
+    bonding_months: int | None = None
+    bonding_until: date | None = None
+
+
+def check_return(r: PermanentReturn) -> None:
+    """Refuse a return with a malformed incentive or bonding obligation, naming the field."""
+    problems = []
+    for i, inc in enumerate(r.incentives):
+        where = f"incentives[{i}]"
+        if not inc.kind.strip() or len(inc.kind) > 60:
+            problems.append(f"{where}.kind must be 1-60 characters")
+        if inc.amount is not None and not 0 <= inc.amount <= 1e9:
+            problems.append(f"{where}.amount must be between 0 and 1,000,000,000")
+        if inc.amount is not None and not (len(inc.currency) == 3 and inc.currency.isalpha()):
+            problems.append(f"{where}.currency must be an ISO 4217 code such as USD")
+        if inc.amount is None and inc.currency:
+            problems.append(f"{where}.currency needs an amount")
+    if r.bonding_months is not None and not 1 <= r.bonding_months <= 240:
+        problems.append("bonding_months must be between 1 and 240")
+    if r.bonding_until is not None and r.bonding_until <= r.returned_on:
+        problems.append("bonding_until must be after the return date")
+    if problems:
+        raise Invalid("The return record is not valid: " + "; ".join(problems) + ".")

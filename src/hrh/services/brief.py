@@ -1,0 +1,160 @@
+"""A country brief: the content of the two-to-four-page PDF for a minister's desk (pure data).
+
+:func:`country_brief` gathers, from the same services as the country profile and the scenario
+explorer, the headline indicators with their years and sources, the density time series, the
+baseline projection of supply against need, the Support and Safeguards List status with its
+reasons, the largest corridors and every source used. Renderers (``hrh.web.brief``) turn it
+into HTML and PDF; nothing here formats text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from hrh import __version__
+from hrh.domain.policy import Principal, require
+from hrh.domain.records import Country, StoredSource
+from hrh.errors import NotFound
+from hrh.indicators.safeguards import SafeguardResult
+from hrh.indicators.workforce import IndicatorValue
+from hrh.params.projection import load_projection_parameters
+from hrh.params.safeguards import SafeguardCriteria
+from hrh.projection.runner import run
+from hrh.projection.scenarios import bundled_scenario, load_scenario
+from hrh.services.context import AppContext
+from hrh.services.corridors import Corridor, list_corridors
+from hrh.services.indicators import indicators_for
+from hrh.services.observatory import list_countries, list_sources
+from hrh.services.projections import load_inputs
+from hrh.services.safeguards import compute_safeguard_list
+from hrh.services.series import get_series
+
+SSL_EDITION = "2023"
+SERIES_CADRES = ("medical_doctors", "nursing_midwifery")
+PROJECTION_FROM, PROJECTION_UNTIL = 2025, 2050
+CORRIDORS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class ProjectedCadre:
+    """One cadre's baseline projection: supply and need (SDG threshold) by year."""
+
+    cadre: str
+    years: list[int]
+    supply: list[float]
+    need: list[float | None]
+
+
+@dataclass(frozen=True)
+class CountryBrief:
+    """Everything a country brief shows, as data."""
+
+    country: Country
+    generated: date
+    version: str
+    headlines: list[IndicatorValue]
+    series: dict[str, list[tuple[int, float]]]
+    projection: list[ProjectedCadre]
+    projection_note: str
+    ssl: SafeguardResult | None
+    ssl_criteria: SafeguardCriteria
+    outbound: list[Corridor]
+    outbound_count: int
+    inbound: list[Corridor]
+    inbound_count: int
+    sources: list[StoredSource]
+    #: ISO3 → ISO2 of the corridor partners (to name them in the reader's language).
+    iso2: dict[str, str]
+
+
+def _countries(ctx: AppContext, iso3: str) -> tuple[Country, dict[str, str]]:
+    code = iso3.strip().upper()
+    countries = list_countries(ctx)
+    for c in countries:
+        if c.iso3 == code:
+            return c, {k.iso3: k.iso2 for k in countries}
+    raise NotFound(f"Unknown country {iso3!r}.", hint="Use an ISO3 code such as GHA.")
+
+
+def baseline_projection(ctx: AppContext, iso3: str) -> tuple[list[ProjectedCadre], str]:
+    """Run the bundled baseline for one country; the note says why there is none, if so."""
+    params = load_projection_parameters()
+    scenario = load_scenario(str(bundled_scenario("baseline")), params)
+    try:
+        inputs = load_inputs(ctx, [iso3], PROJECTION_FROM, set())
+    except NotFound as exc:
+        return [], exc.message
+    result = run(inputs, params, scenario, PROJECTION_FROM, PROJECTION_UNTIL)
+    out = []
+    for cadre in SERIES_CADRES:
+        if cadre not in result.cadres or iso3 not in result.countries:
+            continue
+        if not bool(result.covered[result.countries.index(iso3), result.cadres.index(cadre)]):
+            continue
+        supply = [float(v) for v in result.value("supply", iso3, cadre)]
+        need = [None if math.isnan(v) else float(v) for v in result.value("need", iso3, cadre)]
+        out.append(ProjectedCadre(cadre, list(result.years), supply, need))
+    return out, ""
+
+
+def _series(ctx: AppContext, iso3: str) -> tuple[dict[str, list[tuple[int, float]]], set[str]]:
+    series: dict[str, list[tuple[int, float]]] = {}
+    used: set[str] = set()
+    for cadre in SERIES_CADRES:
+        rows = [r for r in get_series(ctx, iso3, cadre, "per_10k") if r.latest_vintage]
+        series[cadre] = [(r.year, r.value) for r in rows]
+        used.update(r.source for r in rows)
+    return series, used
+
+
+def country_brief(
+    ctx: AppContext, iso3: str, principal: Principal, generated: date
+) -> CountryBrief:
+    """Gather a country's brief (raises :class:`~hrh.errors.NotFound` for an unknown code).
+
+    Args:
+        ctx: the application context.
+        iso3: the country's ISO 3166-1 alpha-3 code.
+        principal: who asks (the brief holds published aggregates only: ``aggregates.read``).
+        generated: the date printed on the brief (passed in: the core never reads the clock).
+    """
+    require(principal, "aggregates.read")
+    country, iso2 = _countries(ctx, iso3)
+    report = indicators_for(ctx, country.iso3)
+    headlines = [v for v in report.indicators if v.id != "data_completeness"]
+    series, used = _series(ctx, country.iso3)
+    projection, note = baseline_projection(ctx, country.iso3)
+    ssl_list = compute_safeguard_list(ctx, SSL_EDITION, only=country.iso3)
+    ssl = next((r for r in ssl_list.countries if r.iso3 == country.iso3), None)
+    outbound = list_corridors(ctx, origin=country.iso3, limit=CORRIDORS_SHOWN)
+    inbound = list_corridors(ctx, destination=country.iso3, limit=CORRIDORS_SHOWN)
+    for v in headlines:
+        used.update(v.sources)
+    if ssl is not None:
+        used.update(ssl.sources)
+    for c in [*outbound.data, *inbound.data]:
+        used.update(c.source.split("; "))
+    sources = [s for s in list_sources(ctx) if s.label in used]
+    return CountryBrief(
+        country=country,
+        generated=generated,
+        version=__version__,
+        headlines=headlines,
+        series=series,
+        projection=projection,
+        projection_note=note,
+        ssl=ssl,
+        ssl_criteria=ssl_list.criteria,
+        outbound=outbound.data,
+        outbound_count=outbound.count,
+        inbound=inbound.data,
+        inbound_count=inbound.count,
+        sources=sorted(sources, key=lambda s: (s.publisher, s.title, s.vintage)),
+        iso2={
+            k: iso2.get(k, "")
+            for r in [*outbound.data, *inbound.data]
+            for k in (r.origin, r.destination)
+        },
+    )

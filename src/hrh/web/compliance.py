@@ -1,0 +1,301 @@
+"""The ethical-recruitment compliance pages: findings, one record, scorecards, agreements, upload.
+
+- ``/compliance`` (``recruitment.read``): the findings list, filtered by a GET form, paginated.
+- ``/compliance/records/{organisation}/{record_id}``: one record, its findings and evidence.
+- ``/compliance/scorecards``: per agency, employer, source (residence) country and destination.
+- ``/compliance/agreements`` (public, like the API's ``reference.read``): the agreements registry.
+- ``/compliance/upload`` (``recruitment.write``): a CSV or .xlsx checked first (dry run), then
+  imported by a second submit of the same file.
+
+Every figure comes from :mod:`hrh.services.compliance`, which enforces the policy: a recruiter
+sees only its organisation's records (another's record is "not found"), analysts and admins all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import RedirectResponse
+
+from hrh.domain.policy import ANONYMOUS, Principal, may
+from hrh.errors import HrhError, Invalid, NotFound
+from hrh.services import compliance
+from hrh.services.observatory import list_countries
+from hrh.web.auth import WebAuth, signed_in
+from hrh.web.diaspora import CADRES as DIASPORA_CADRES
+from hrh.web.i18n import N_
+from hrh.web.labels import CADRES
+
+PAGE_SIZE = 50
+UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx")
+_CHUNK = 1 << 20
+FORBIDDEN_TITLE = N_("Not available")
+READERS = N_("This page is for recruiters, analysts and administrators.")
+WRITERS = N_("This page is for those who may upload recruitment records.")
+BAD_FILTER_TITLE = N_("Filter not understood")
+NOT_FOUND_TITLE = N_("Page not found")
+NO_RECORD = N_("There is no recruitment record %(code)s that you may read.")
+CHANGED_FILE = N_("This is not the file that was checked. Check it first, then import it.")
+
+#: Rule names shown on the pages (the rules are declared in ``hrh.compliance.rules``).
+RULE_NAMES: dict[str, str] = {
+    "ssl_active_recruitment": N_("Active recruitment from a country on the WHO safeguards list"),
+    "amber_outside_agreement": N_("Recruitment from an amber country outside an agreement's terms"),
+    "candidate_fee": N_("Fee charged to the candidate"),
+    "repayment_clause": N_("Repayment clause beyond the code's limit"),
+    "terms_below_domestic": N_("Salary below that of comparable domestic staff"),
+    "agency_not_ethical_recruiter": N_("Agency not on the ethical recruiters list"),
+}
+assert set(RULE_NAMES) == {r.id for r in compliance.list_rules()}
+SEVERITIES: dict[str, str] = {
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+    "info": N_("note (no finding)"),
+}
+GROUPS: dict[str, str] = {
+    "agency": N_("Recruitment agencies"),
+    "employer": N_("Employers"),
+    "source": N_("Source countries (candidate's residence)"),
+    "destination": N_("Destination countries"),
+}
+assert set(GROUPS) == set(compliance.SCORECARD_GROUPS)
+STATUSES: dict[str, str] = {
+    "listed": N_("on the ethical recruiters list"),
+    "not_listed": N_("not on the ethical recruiters list"),
+    "not_in_registry": N_("not in the organisations registry"),
+}
+ROUTES: dict[str, str] = {
+    "active": N_("active recruitment"),
+    "direct_application": N_("direct application"),
+    "referral": N_("referral"),
+    "g2g": N_("government-to-government"),
+}
+
+ORGANISATION_TYPES: dict[str, str] = {"agency": N_("agency"), "employer": N_("employer")}
+#: Cadre names: the observatory's and the diaspora pages' (ISCO-08 codes are shown as given).
+CADRE_NAMES: dict[str, str] = {**CADRES, **DIASPORA_CADRES}
+
+
+def _principal(request: Request) -> Principal:
+    principal = getattr(request.state, "principal", ANONYMOUS)
+    return principal if isinstance(principal, Principal) else ANONYMOUS
+
+
+def _date(text: str, field: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(f"{field}: {text[:20]!r} is not a date (YYYY-MM-DD).") from None
+
+
+def _labels() -> dict[str, object]:
+    return {
+        "rule_names": RULE_NAMES,
+        "severities": SEVERITIES,
+        "groups": GROUPS,
+        "statuses": STATUSES,
+        "routes": ROUTES,
+        "organisation_types": ORGANISATION_TYPES,
+        "cadre_labels": CADRE_NAMES,
+    }
+
+
+def _read_upload(upload: UploadFile | None, limit_mb: int) -> tuple[str, bytes]:
+    """Return an upload's name and bytes; refuse other suffixes and files over the limit."""
+    name = Path(upload.filename or "").name if upload is not None else ""
+    if upload is None or not name:
+        raise Invalid("Choose a file to upload.")
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        raise Invalid(
+            f"Only .csv and .xlsx files are accepted, not {name!r}.",
+            hint="Use the documented template (docs/formats.md).",
+        )
+    data = bytearray()
+    while chunk := upload.file.read(_CHUNK):
+        data += chunk
+        if len(data) > limit_mb * 1024 * 1024:
+            raise Invalid(f"The upload is larger than {limit_mb} MB.")
+    return name, bytes(data)
+
+
+def make_compliance_router(auth: WebAuth) -> APIRouter:
+    """Build the ``/compliance`` pages."""
+    router = auth.router()
+
+    def names() -> dict[str, tuple[str, str]]:
+        return {c.iso3: (c.iso2, c.name) for c in list_countries(auth.ctx)}
+
+    def gate(request: Request, action: str, who: str) -> Response | None:
+        """Send the public to sign in; show others a 403 page unless they may ``action``."""
+        principal = _principal(request)
+        if not signed_in(principal):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+        if not may(principal, action):
+            context = {"title": FORBIDDEN_TITLE, "message": who}
+            return auth.render(request, "error.html", context, status_code=403)
+        return None
+
+    @router.get("/compliance", name="compliance")
+    def findings(
+        request: Request,
+        rule: Annotated[str, Query(max_length=60)] = "",
+        severity: Annotated[str, Query(max_length=10)] = "",
+        organisation: Annotated[str, Query(max_length=120)] = "",
+        destination: Annotated[str, Query(max_length=3)] = "",
+        source: Annotated[str, Query(max_length=3)] = "",
+        since: Annotated[str, Query(max_length=20)] = "",
+        until: Annotated[str, Query(max_length=20)] = "",
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    ) -> Response:
+        """The findings the reader may see, filtered, with their explanations."""
+        if (blocked := gate(request, "recruitment.read", READERS)) is not None:
+            return blocked
+        chosen = {
+            "rule": rule.strip(),
+            "severity": severity.strip(),
+            "organisation": organisation.strip(),
+            "destination": destination.strip().upper(),
+            "source": source.strip().upper(),
+            "since": since.strip(),
+            "until": until.strip(),
+        }
+        error = ""
+        result = None
+        try:
+            if chosen["rule"] and chosen["rule"] not in RULE_NAMES:
+                raise Invalid(f"Unknown rule {chosen['rule']!r}.")
+            if chosen["severity"] and chosen["severity"] not in SEVERITIES:
+                raise Invalid(f"Unknown severity {chosen['severity']!r}.")
+            flt = compliance.FindingFilter(
+                chosen["organisation"] or None,
+                chosen["rule"] or None,
+                chosen["severity"] or None,
+                chosen["destination"] or None,
+                chosen["source"] or None,
+                _date(chosen["since"], "since"),
+                _date(chosen["until"], "until"),
+            )
+            result = compliance.list_findings(
+                auth.ctx,
+                _principal(request),
+                flt,
+                limit=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE,
+            )
+        except HrhError as exc:
+            error = exc.message
+        query = {k: v for k, v in chosen.items() if v}
+        pages = max(1, -(-result.count // PAGE_SIZE)) if result else 1
+        all_names = names()
+        context = {
+            **_labels(),
+            "active": "compliance",
+            "result": result,
+            "chosen": chosen,
+            "error": error,
+            "page": page,
+            "pages": pages,
+            "prev_url": f"/compliance?{urlencode({**query, 'page': page - 1})}" if page > 1 else "",
+            "next_url": f"/compliance?{urlencode({**query, 'page': page + 1})}"
+            if page < pages
+            else "",
+            "names": all_names,
+            "countries": sorted(all_names.items(), key=lambda kv: kv[1][1]),
+        }
+        status = 400 if error else 200
+        return auth.render(request, "compliance_findings.html", context, status_code=status)
+
+    @router.get("/compliance/records/{organisation}/{record_id:path}", name="compliance_record")
+    def record(request: Request, organisation: str, record_id: str) -> Response:
+        """One record with its findings and their evidence (404 for another organisation's)."""
+        if (blocked := gate(request, "recruitment.read", READERS)) is not None:
+            return blocked
+        try:
+            view = compliance.get_record(
+                auth.ctx, _principal(request), organisation[:120], record_id[:120]
+            )
+        except NotFound:
+            missing = {"title": NOT_FOUND_TITLE, "message": NO_RECORD, "code": record_id[:80]}
+            return auth.render(request, "error.html", missing, status_code=404)
+        context = {**_labels(), "active": "compliance", "view": view, "names": names()}
+        return auth.render(request, "compliance_record.html", context)
+
+    @router.get("/compliance/scorecards", name="compliance_scorecards")
+    def scorecards(request: Request) -> Response:
+        """Records, findings, rate and yearly trend per agency, employer, source, destination."""
+        if (blocked := gate(request, "recruitment.read", READERS)) is not None:
+            return blocked
+        principal = _principal(request)
+        cards = {by: compliance.scorecard(auth.ctx, principal, by) for by in GROUPS}
+        context = {**_labels(), "active": "compliance", "cards": cards, "names": names()}
+        return auth.render(request, "compliance_scorecards.html", context)
+
+    @router.get("/compliance/agreements", name="compliance_agreements")
+    def agreements(request: Request) -> Response:
+        """The agreements registry the rules read (public reference, as in the API)."""
+        context = {
+            **_labels(),
+            "active": "compliance",
+            "agreements": compliance.list_agreements(auth.ctx),
+            "names": names(),
+        }
+        return auth.render(request, "compliance_agreements.html", context)
+
+    def render_upload(
+        request: Request,
+        result: compliance.ImportResult | None = None,
+        error: HrhError | None = None,
+        checked: str = "",
+    ) -> Response:
+        context = {
+            **_labels(),
+            "active": "compliance",
+            "result": result,
+            "error": error,
+            "checked": checked,
+            "changed_file": CHANGED_FILE,
+            "limit_mb": auth.ctx.settings.max_upload_mb,
+        }
+        status = error.status if error is not None and error.status < 500 else 200
+        return auth.render(request, "compliance_upload.html", context, status_code=status)
+
+    @router.get("/compliance/upload", name="compliance_upload")
+    def upload_form(request: Request) -> Response:
+        """The upload form."""
+        if (blocked := gate(request, "recruitment.write", WRITERS)) is not None:
+            return blocked
+        return render_upload(request)
+
+    @router.post("/compliance/upload", dependencies=[auth.csrf])
+    def upload(
+        request: Request,
+        file: Annotated[UploadFile | None, File()] = None,
+        action: Annotated[str, Form(max_length=10)] = "check",
+        checked: Annotated[str, Form(max_length=64)] = "",
+    ) -> Response:
+        """Check the file (dry run); with ``action=import`` and the checked file, store it."""
+        if (blocked := gate(request, "recruitment.write", WRITERS)) is not None:
+            return blocked
+        try:
+            name, data = _read_upload(file, auth.ctx.settings.max_upload_mb)
+            digest = hashlib.sha256(data).hexdigest()
+            store = action == "import"
+            if store and digest != checked:
+                raise Invalid(CHANGED_FILE)
+            result = compliance.import_upload(
+                auth.ctx, _principal(request), data, name, dry_run=not store
+            )
+        except HrhError as exc:
+            return render_upload(request, error=exc)
+        return render_upload(request, result, checked="" if store else digest)
+
+    return router

@@ -1,0 +1,254 @@
+"""Download routes: every table of the observatory's pages as CSV and Excel, charts as SVG.
+
+Each route makes the same service call as its page and hands a :class:`~hrh.web.exports.Table`
+to :func:`~hrh.web.exports.table_response`; the filters are the page's own query, so a
+download always matches what the page shows.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from hrh.domain.codes import CADRES_BY_ID
+from hrh.domain.records import StoredSource
+from hrh.errors import HrhError, Invalid, NotFound
+from hrh.services.corridors import Corridor, list_corridors
+from hrh.services.indicators import indicators_for
+from hrh.services.map_layers import map_layer
+from hrh.services.observatory import list_sources
+from hrh.services.safeguards import compute_safeguard_list
+from hrh.services.series import get_series
+from hrh.web.auth import WebAuth, request_language
+from hrh.web.exports import FORMATS, Table, table_response, used_sources
+from hrh.web.i18n import N_, Formatter
+from hrh.web.labels import CADRES, country_name, indicator_label, source_use
+from hrh.web.linechart import line_chart
+from hrh.web.pages import BAD_FILTER_TITLE, not_found
+from hrh.web.profile import CSV_COLUMNS, SERIES_CADRES, SSL_EDITION, find_country
+from hrh.web.views import BAD_MAP, BAD_MAP_TITLE, parse_year
+
+#: No page lists more corridors than this; the downloads give them all.
+ALL_ROWS = 1_000_000
+BAD_DOWNLOAD = N_("This download has no format %(code)s: use csv or xlsx.")
+BAD_CORRIDOR_FILTER = N_(
+    "The corridors cannot be filtered by %(code)s: choose a country, a cadre and a year from "
+    "the lists."
+)
+CORRIDOR_COLUMNS = (
+    "origin", "origin_name", "destination", "destination_name", "cadre", "year", "kind",
+    "basis", "value", "share_of_origin_workforce", "origin_workforce", "origin_workforce_year",
+    "source",
+)  # fmt: skip
+
+
+def _corridor_row(c: Corridor) -> list[str | int | float | None]:
+    return [
+        c.origin, c.origin_name, c.destination, c.destination_name, c.cadre, c.year, c.kind,
+        c.basis, c.value, c.share_of_origin_workforce, c.origin_workforce,
+        c.origin_workforce_year, c.source,
+    ]  # fmt: skip
+
+
+def make_downloads_router(auth: WebAuth) -> APIRouter:
+    """Build the download routes of the map, profile, SSL, corridors and sources tables."""
+    router = auth.router()
+    ctx = auth.ctx
+
+    def stored() -> dict[str, StoredSource]:
+        return {s.label: s for s in list_sources(ctx)}
+
+    def bad(request: Request, message: str, code: str, title: str = BAD_FILTER_TITLE) -> Response:
+        context = {"title": title, "message": message, "code": code[:40]}
+        return auth.render(request, "error.html", context, status_code=400)
+
+    def answer(request: Request, table: Table, fmt: str) -> Response:
+        if fmt not in FORMATS:
+            return bad(request, BAD_DOWNLOAD, fmt)
+        return table_response(table, fmt)
+
+    @router.get("/map.{fmt}", name="map_download")
+    def map_download(
+        request: Request,
+        fmt: str,
+        indicator: Annotated[str, Query()] = "dnm_density",
+        year: Annotated[str, Query()] = "",
+    ) -> Response:
+        """The world map's table for the chosen indicator and year."""
+        try:
+            layer = map_layer(ctx, request.state.principal, indicator.strip(), parse_year(year))
+        except Invalid:
+            return bad(request, BAD_MAP, f"{indicator} {year}", BAD_MAP_TITLE)
+        rows = [
+            [v.iso3, v.name, v.who_region, layer.indicator, v.value, layer.unit, v.year, v.source]
+            for v in sorted(layer.values, key=lambda v: v.iso3)
+        ]
+        columns = ["country", "name", "who_region", "indicator", "value", "unit", "year"]
+        table = Table(
+            f"map-{layer.indicator}",
+            [*columns, "sources"],
+            rows,
+            used_sources(layer.sources, stored()),
+        )
+        return answer(request, table, fmt)
+
+    @router.get("/ssl.{fmt}", name="ssl_download")
+    def ssl_download(request: Request, fmt: str, region: Annotated[str, Query()] = "") -> Response:
+        """The computed Support and Safeguards List against the published one."""
+        result = compute_safeguard_list(ctx, SSL_EDITION)
+        code = region.strip().upper()
+        rows = [
+            [
+                r.iso3,
+                r.name,
+                r.who_region,
+                r.density,
+                r.density_years.get("medical_doctors"),
+                r.density_years.get("nursing_midwifery"),
+                r.uhc_index,
+                r.uhc_year,
+                r.eligible,
+                r.official,
+                r.agrees,
+                r.reason,
+                "; ".join(r.sources),
+            ]
+            for r in result.countries
+            if not code or r.who_region == code
+        ]
+        columns = [
+            "country", "name", "who_region", "dnm_density_per_10k", "doctors_year",
+            "nursing_midwifery_year", "uhc_index", "uhc_year", "computed_eligible",
+            "published", "agrees", "reason", "sources",
+        ]  # fmt: skip
+        labels = [s for r in result.countries for s in r.sources]
+        table = Table(f"ssl-{SSL_EDITION}", columns, rows, used_sources(labels, stored()))
+        return answer(request, table, fmt)
+
+    @router.get("/corridors.{fmt}", name="corridors_download")
+    def corridors_download(
+        request: Request,
+        fmt: str,
+        origin: Annotated[str, Query()] = "",
+        destination: Annotated[str, Query()] = "",
+        cadre: Annotated[str, Query()] = "",
+        year: Annotated[str, Query()] = "",
+    ) -> Response:
+        """Every corridor that the page's filters select (the page shows the top 50)."""
+        try:
+            if cadre.strip() and cadre.strip() not in CADRES_BY_ID:
+                raise Invalid(cadre)
+            if year.strip() and not year.strip().isdigit():
+                raise Invalid(year)
+            page = list_corridors(
+                ctx,
+                origin=origin.strip().upper() or None,
+                destination=destination.strip().upper() or None,
+                cadre=cadre.strip() or None,
+                year=int(year.strip()) if year.strip() else None,
+                limit=ALL_ROWS,
+            )
+        except HrhError:
+            return bad(request, BAD_CORRIDOR_FILTER, " ".join(v for v in (origin, cadre, year)))
+        rows = [_corridor_row(c) for c in page.data]
+        labels = [c.source for c in page.data]
+        table = Table("corridors", CORRIDOR_COLUMNS, rows, used_sources(labels, stored()))
+        return answer(request, table, fmt)
+
+    @router.get("/sources.{fmt}", name="sources_download")
+    def sources_download(request: Request, fmt: str) -> Response:
+        """Every stored source vintage."""
+        everything = sorted(stored().values(), key=lambda s: (s.key, s.vintage))
+        rows = [
+            [
+                s.key,
+                s.vintage,
+                s.title,
+                s.publisher,
+                s.url,
+                s.licence,
+                s.released,
+                source_use(s.key),
+            ]
+            for s in everything
+        ]
+        columns = ["key", "vintage", "title", "publisher", "url", "licence", "released", "use"]
+        return answer(request, Table("sources", columns, rows, everything), fmt)
+
+    @router.get("/countries/{iso3}/indicators.xlsx", name="country_xlsx")
+    def country_indicators(request: Request, iso3: str) -> Response:
+        """A country's headline indicators (the CSV's columns) as Excel."""
+        try:
+            country = find_country(ctx, iso3)
+        except NotFound:
+            return not_found(auth, request, iso3)
+        report = indicators_for(ctx, country.iso3)
+        rows = [
+            [
+                country.iso3,
+                v.id,
+                v.cadre or "",
+                indicator_label(v.id, v.cadre),
+                v.value,
+                v.unit,
+                v.year,
+                "; ".join(v.sources),
+                v.note,
+            ]
+            for v in report.indicators
+        ]
+        labels = [s for v in report.indicators for s in v.sources]
+        table = Table(
+            f"{country.iso3}-indicators", CSV_COLUMNS, rows, used_sources(labels, stored())
+        )
+        return table_response(table, "xlsx")
+
+    @router.get("/countries/{iso3}/corridors.{fmt}", name="country_corridors")
+    def country_corridors(request: Request, iso3: str, fmt: str) -> Response:
+        """Every corridor out of and into a country."""
+        try:
+            country = find_country(ctx, iso3)
+        except NotFound:
+            return not_found(auth, request, iso3)
+        out = list_corridors(ctx, origin=country.iso3, limit=ALL_ROWS).data
+        into = list_corridors(ctx, destination=country.iso3, limit=ALL_ROWS).data
+        rows = [["out", *_corridor_row(c)] for c in out] + [["in", *_corridor_row(c)] for c in into]
+        labels = [c.source for c in [*out, *into]]
+        table = Table(
+            f"{country.iso3}-corridors",
+            ["direction", *CORRIDOR_COLUMNS],
+            rows,
+            used_sources(labels, stored()),
+        )
+        return answer(request, table, fmt)
+
+    @router.get("/countries/{iso3}/chart.svg", name="country_chart")
+    def country_chart(request: Request, iso3: str) -> Response:
+        """The profile's time-series chart as a standalone SVG file."""
+        try:
+            country = find_country(ctx, iso3)
+        except NotFound:
+            return not_found(auth, request, iso3)
+        series = []
+        for cadre in SERIES_CADRES:
+            rows = get_series(ctx, country.iso3, cadre, "per_10k")
+            series.append((cadre, [(r.year, r.value) for r in rows if r.latest_vintage]))
+        chart = line_chart([(k, v) for k, v in series if v])
+        if chart is None:
+            return not_found(auth, request, iso3)
+        lang = request_language(request)
+        context = {
+            "chart": chart,
+            "names": CADRES,
+            "fmt": lambda: Formatter(lang),
+            "title": country_name(lang, country.iso2, country.name),
+        }
+        response = auth.templates.TemplateResponse(
+            request, "chart.svg", {"lang": lang, **context}, media_type="image/svg+xml"
+        )
+        filename = f"hrh-{country.iso3}-density.svg"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    return router
