@@ -186,3 +186,13 @@ def test_member_reports_the_outcome(client: TestClient, ctx: AppContext) -> None
     assert "Outcome: 12.5 hours, 40 patients seen, 0 staff trained." in page
     assert f'action="{action}"' not in page  # once only
     assert wf.get_assignment(ctx, LOCAL_ADMIN, aid).outcome.feedback == "Great team"  # type: ignore[union-attr]
+
+
+def test_visitors_are_invited_to_register_and_members_are_not(client: TestClient) -> None:
+    home = client.get("/")
+    assert 'href="/diaspora/register"' in home.text
+    page = client.get("/diaspora/register")
+    assert page.status_code == 200
+    assert "Join the diaspora registry" not in page.text  # no link to the page it is on
+    _register(client)
+    assert 'href="/diaspora/register"' not in client.get("/").text
