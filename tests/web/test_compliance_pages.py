@@ -1,4 +1,4 @@
-"""The compliance pages: findings, one record, scorecards, agreements, upload (TestClient, CSRF).
+"""The compliance pages: findings, records, scorecards, registries, report, upload (TestClient).
 
 A recruiter of one organisation must never see another's records on any page.
 """
@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 
 from hrh.asgi import create_app
 from hrh.domain.policy import LOCAL_ADMIN
-from hrh.services import accounts, compliance
-from hrh.services.compliance_registry import load_bundled_agreements
+from hrh.ingest.reference import read_manifest
+from hrh.services import accounts, compliance, imports
+from hrh.services.compliance_registry import import_organisations, load_bundled_agreements
 from hrh.services.context import AppContext
 
 DATA = Path(__file__).parents[1] / "data" / "compliance"
@@ -261,3 +262,119 @@ def test_a_percent_sign_in_a_file_name_is_shown_safely(client: TestClient) -> No
     )
     assert r.status_code == 422
     assert "50%s&lt;b&gt;.pdf" in r.text
+
+
+def _load_safeguards_list(ctx: AppContext) -> None:
+    """Store the bundled 2023 list (Ghana is on it) and a beta record from Ghana."""
+    entry = next(e for e in read_manifest() if e.format == "safeguards-list")
+    imports.import_file(ctx, entry.format, entry.file, principal=LOCAL_ADMIN, options=entry.options)
+    ghana = HEADER + "B9,beta,employer,GBR,GHA,GHA,2221,active,false,2024-03-01,0,,0,0,\n"
+    compliance.import_text(ctx, LOCAL_ADMIN, ghana, "ghana.csv")
+
+
+def csv_text(client: TestClient, section: str) -> str:
+    r = client.get(f"/compliance/report/{section}.csv?as_of=2024-12-31")
+    assert r.status_code == 200
+    return r.text
+
+
+def test_report_page_shows_the_national_figures(ctx: AppContext, client: TestClient) -> None:
+    _load_safeguards_list(ctx)
+    _sign_in(client, "ana")
+    page = client.get("/compliance/report?as_of=2024-12-31")
+    assert page.status_code == 200
+    main = page.text.split("<main")[1]
+    for section in ("inflows_records", "inflows_oecd", "ssl_recruitment", "agreements"):
+        assert f'id="report-{section}"' in main
+        assert f'href="/compliance/report/{section}.csv?as_of=2024-12-31"' in main
+    inflows = main.split('id="report-inflows_records"')[1].split("</section>")[0]
+    assert "Philippines" in inflows  # beta's records, all organisations for an analyst
+    assert "India" in inflows
+    assert "GBR-KEN-2021" in main.split('id="report-agreements"')[1]
+    ssl = main.split('id="report-ssl_recruitment"')[1].split("</section>")[0]
+    assert "Ghana" in ssl  # B9, resident in Ghana (on the 2023 list)
+    assert "India" not in ssl
+    assert "GBR,PHL,nursing_professionals,3" in csv_text(client, "inflows_records")
+    before = client.get("/compliance/report?as_of=2023-06-30&destination=irl").text
+    early = before.split('id="report-inflows_records"')[1].split("</section>")[0]
+    assert "Philippines" in early  # B3, IRL, recruited 2023-02-11
+    assert "India" not in early
+    csv = client.get("/compliance/report/inflows_records.csv?as_of=2024-12-31")
+    assert csv.status_code == 200
+    assert csv.text.splitlines()[0] == "destination,country_of_training,cadre,records"
+    assert "GBR,IND,nursing_professionals,4" in csv.text
+    assert csv_text(client, "inflows_oecd").splitlines() == [
+        "destination,country_of_training,cadre,year,inflow,source"
+    ]  # no OECD flows stored: the header only
+    xlsx = client.get("/compliance/report/agreements.xlsx?as_of=2024-12-31")
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
+    assert 'href="/compliance/report"' in client.get("/compliance").text  # in the sub-navigation
+
+
+def test_report_counts_only_the_recruiters_own_records(ctx: AppContext, client: TestClient) -> None:
+    _load_safeguards_list(ctx)
+    _sign_in(client, "rec-acme")
+    page = client.get("/compliance/report?as_of=2024-12-31")
+    assert page.status_code == 200
+    inflows = page.text.split('id="report-inflows_records"')[1].split("</section>")[0]
+    assert "India" in inflows
+    assert "Philippines" not in inflows
+    assert "Kenya" not in inflows
+    assert "Records of your organisation only" in page.text
+    ssl = page.text.split('id="report-ssl_recruitment"')[1].split("</section>")[0]
+    assert "Ghana" not in ssl  # beta's record
+    assert "No rows." in ssl
+    csv = client.get("/compliance/report/inflows_records.csv?as_of=2024-12-31").text
+    assert "GBR,IND,nursing_professionals,4" in csv
+    assert "PHL" not in csv
+    assert "KEN" not in csv
+
+
+def test_report_bad_parameters_and_access(client: TestClient) -> None:
+    for path in ("/compliance/report?as_of=2024-12-31", "/compliance/report/agreements.csv"):
+        r = client.get(path)
+        assert r.status_code == 303
+        assert r.headers["location"].startswith("/login?next=%2Fcompliance%2Freport")
+    _sign_in(client, "po")
+    assert client.get("/compliance/report").status_code == 403
+    _sign_in(client, "ana")
+    assert client.get("/compliance/report").status_code == 200  # today by default
+    bad = client.get("/compliance/report?as_of=yesterday")
+    assert bad.status_code == 400
+    assert "Report date not understood" in bad.text
+    assert client.get("/compliance/report?as_of=2024-01-01&destination=GB").status_code == 400
+    assert client.get("/compliance/report/agreements.csv?as_of=nope").status_code == 400
+    assert client.get("/compliance/report/records.csv?as_of=2024-01-01").status_code == 404
+    assert client.get("/compliance/report/agreements.pdf?as_of=2024-01-01").status_code == 404
+
+
+def test_organisations_page_scoped_to_the_recruiter(ctx: AppContext, client: TestClient) -> None:
+    import_organisations(ctx, LOCAL_ADMIN, DATA / "organisations.csv")
+    assert client.get("/compliance/organisations").status_code == 303
+    _sign_in(client, "ana")
+    page = client.get("/compliance/organisations")
+    assert page.status_code == 200
+    main = page.text.split("<main")[1]
+    for name in ("acme", "beta", "nhs-trust"):
+        assert f'id="organisation-{name}"' in main
+    assert "NHS Employers Ethical Recruiters List (2024 edition)" in main
+    assert "never listed" in main
+    assert 'href="/compliance/organisations"' in main  # in the sub-navigation
+    _sign_in(client, "rec-acme")
+    mine = client.get("/compliance/organisations").text.split("<main")[1]
+    assert 'id="organisation-acme"' in mine
+    assert "beta" not in mine
+    assert "nhs-trust" not in mine
+    _sign_in(client, "po")
+    assert client.get("/compliance/organisations").status_code == 403
+
+
+def test_report_and_organisations_in_french(ctx: AppContext, client: TestClient) -> None:
+    import_organisations(ctx, LOCAL_ADMIN, DATA / "organisations.csv")
+    _sign_in(client, "ana")
+    report = client.get("/compliance/report?as_of=2024-12-31&lang=fr").text
+    assert "<h1>Rapport national sur le Code de l" in report, report.split("<main")[1][:600]
+    assert "Accords en vigueur" in report
+    orgs = client.get("/compliance/organisations?lang=fr").text
+    assert "Organisations de recrutement" in orgs

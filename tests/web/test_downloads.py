@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from defusedxml import ElementTree
@@ -125,7 +127,7 @@ def test_pages_link_their_downloads(client: TestClient) -> None:
     corridors = client.get("/corridors?origin=GHA").text
     assert re.search(r'href="/corridors\.xlsx\?origin=GHA&amp;destination=&amp;cadre=', corridors)
     profile = client.get("/countries/GHA").text
-    for href in ("indicators.xlsx", "corridors.csv", "chart.svg", "brief.pdf"):
+    for href in ("indicators.xlsx", "corridors.csv", "chart.svg", "chart.png", "brief.pdf"):
         assert f'href="/countries/GHA/{href}' in profile
 
 
@@ -141,6 +143,20 @@ def test_the_chart_downloads_as_a_standalone_svg(client: TestClient) -> None:
     assert len(root.findall(f"{SVG}path")) == 2  # doctors, nurses and midwives
     assert "<style" not in response.text and "class=" not in response.text  # self-contained
     assert client.get("/countries/XYZ/chart.svg").status_code == 404
+
+
+def test_the_chart_downloads_as_a_png(client: TestClient) -> None:
+    response = client.get("/countries/GHA/chart.png")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert 'filename="hrh-GHA-density.png"' in response.headers["content-disposition"]
+    body = response.content
+    assert body[:8] == b"\x89PNG\r\n\x1a\n" and body[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", body[16:24])
+    assert (width, height) == (1280, 680)  # the SVG's 640 × 340 at twice the size
+    assert len(body) > 10_000
+    Path("/tmp/hrh-chart.png").write_bytes(body)  # to look at
+    assert client.get("/countries/XYZ/chart.png").status_code == 404
 
 
 # --- the flow diagram ---------------------------------------------------------------------------

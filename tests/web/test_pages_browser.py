@@ -302,3 +302,15 @@ def test_corridor_flow_diagram_follows_the_filters(watch: Watch) -> None:
         page.get_by_role("link", name="Excel (with sources)").click()
     assert info.value.suggested_filename == "hrh-corridors.xlsx"
     watch.check_requests()
+
+
+def test_the_profile_loads_the_projection_chart_after_the_page(watch: Watch) -> None:
+    page = watch.page
+    page.goto(f"{watch.base}/countries/GHA")
+    result = page.locator("#projection-result")
+    need = result.locator('div[data-cadre="nursing_midwifery"] path[data-series="need"]')
+    expect(need).to_have_count(1, timeout=15_000)
+    expect(result.locator('path[data-series="supply"]')).to_have_count(2)
+    expect(result.locator("#projection-link")).to_have_count(0)
+    watch.check_page("country-projection")
+    watch.check_requests()

@@ -25,6 +25,7 @@ from hrh.web.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
 from hrh.web.library import make_library_router
 from hrh.web.login import make_login_router
 from hrh.web.pages import NO_SUCH_PAGE, NOT_FOUND_TITLE, make_pages_router
+from hrh.web.projection import make_projection_router
 from hrh.web.scenarios import make_scenarios_router
 from hrh.web.session import Signer
 from hrh.web.views import make_router
@@ -114,6 +115,7 @@ def install_web(app: FastAPI, ctx: AppContext) -> None:
     app.include_router(make_router(auth))
     app.include_router(make_pages_router(auth))
     app.include_router(make_brief_router(auth))
+    app.include_router(make_projection_router(auth))
     app.include_router(make_downloads_router(auth))
     app.include_router(make_scenarios_router(auth))
     app.include_router(make_library_router(auth))

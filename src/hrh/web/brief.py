@@ -47,7 +47,8 @@ class ProjectionView:
     last_year: int | None = None
 
 
-def _projection_view(p: ProjectedCadre) -> ProjectionView:
+def projection_view(p: ProjectedCadre) -> ProjectionView:
+    """Lay out one cadre's projection: the chart (supply, need) and the table rows."""
     supply = list(zip(p.years, p.supply, strict=True))
     need = [(y, n) for y, n in zip(p.years, p.need, strict=True) if n is not None]
     lines: list[tuple[str, list[tuple[int, float]]]] = [("supply", supply)]
@@ -112,7 +113,7 @@ def brief_html(brief: CountryBrief, lang: str) -> str:
         "label": indicator_label,
         "cadre_names": CADRES,
         "series_chart": line_chart([(k, v) for k, v in brief.series.items() if v]),
-        "projections": [_projection_view(p) for p in brief.projection],
+        "projections": [projection_view(p) for p in brief.projection],
         "line_names": PROJECTION_LINES,
         "sdg_threshold": SDG_THRESHOLD,
         "css": (files("hrh.web") / "static" / "brief.css").read_text(encoding="utf-8"),

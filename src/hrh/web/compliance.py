@@ -1,20 +1,24 @@
-"""The ethical-recruitment compliance pages: findings, one record, scorecards, agreements, upload.
+"""The ethical-recruitment compliance pages: findings, records, scorecards, registries, report.
 
 - ``/compliance`` (``recruitment.read``): the findings list, filtered by a GET form, paginated.
 - ``/compliance/records/{organisation}/{record_id}``: one record, its findings and evidence.
 - ``/compliance/scorecards``: per agency, employer, source (residence) country and destination.
 - ``/compliance/agreements`` (public, like the API's ``reference.read``): the agreements registry.
+- ``/compliance/organisations`` (``organisations.read``): the organisations registry.
+- ``/compliance/report`` (``recruitment.read``): the WHO Code national reporting figures on a
+  date, each table also as ``/compliance/report/<table>.csv`` or ``.xlsx``.
 - ``/compliance/upload`` (``recruitment.write``): a CSV or .xlsx checked first (dry run), then
   imported by a second submit of the same file.
 
 Every figure comes from :mod:`hrh.services.compliance`, which enforces the policy: a recruiter
-sees only its organisation's records (another's record is "not found"), analysts and admins all.
+sees only its organisation's records (another's record is "not found"), analysts and admins all;
+on the report, a recruiter's counts cover its own records only.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -24,10 +28,11 @@ from fastapi.responses import RedirectResponse
 
 from hrh.domain.policy import ANONYMOUS, Principal, may
 from hrh.errors import HrhError, Invalid, NotFound
-from hrh.services import compliance
+from hrh.services import compliance, compliance_registry
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth, signed_in
 from hrh.web.diaspora import CADRES as DIASPORA_CADRES
+from hrh.web.exports import FORMATS, Table, table_response
 from hrh.web.i18n import N_
 from hrh.web.labels import CADRES
 
@@ -40,6 +45,9 @@ WRITERS = N_("This page is for those who may upload recruitment records.")
 BAD_FILTER_TITLE = N_("Filter not understood")
 NOT_FOUND_TITLE = N_("Page not found")
 NO_RECORD = N_("There is no recruitment record %(code)s that you may read.")
+BAD_REPORT_TITLE = N_("Report date not understood")
+BAD_REPORT = N_("The date must be written YYYY-MM-DD and the destination as an ISO3 code.")
+NO_TABLE = N_("There is no such table in the report.")
 CHANGED_FILE = N_("This is not the file that was checked. Check it first, then import it.")
 
 #: Rule names shown on the pages (the rules are declared in ``hrh.compliance.rules``).
@@ -77,6 +85,55 @@ ROUTES: dict[str, str] = {
     "g2g": N_("government-to-government"),
 }
 
+#: The tables of the WHO Code national report (``NationalReport.sections()``), in order.
+REPORT_SECTIONS: dict[str, str] = {
+    "inflows_records": N_("Foreign-trained inflows in the recruitment records"),
+    "inflows_oecd": N_("Foreign-trained inflows in the published flows (OECD)"),
+    "ssl_recruitment": N_("Recruitment from countries on the WHO safeguards list"),
+    "agreements": N_("Agreements in force"),
+}
+REPORT_COLUMNS: dict[str, str] = {
+    "destination": N_("Destination"),
+    "country_of_training": N_("Country of training"),
+    "source_country": N_("Country of residence"),
+    "cadre": N_("Cadre"),
+    "route": N_("Route"),
+    "with_agreement": N_("Under an agreement"),
+    "records": N_("Records"),
+    "year": N_("Year"),
+    "inflow": N_("Inflow"),
+    "source": N_("Source"),
+    "agreement_id": N_("Agreement"),
+    "origin": N_("Origin"),
+    "cadres": N_("Cadres"),
+    "kind": N_("Kind"),
+    "valid_from": N_("Valid from"),
+    "valid_to": N_("Valid to"),
+}
+#: The header of a report table with no row (the service's column names, as the CLI's JSON).
+EMPTY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "inflows_records": ("destination", "country_of_training", "cadre", "records"),
+    "inflows_oecd": ("destination", "country_of_training", "cadre", "year", "inflow", "source"),
+    "ssl_recruitment": (
+        "destination",
+        "source_country",
+        "cadre",
+        "route",
+        "with_agreement",
+        "records",
+    ),
+    "agreements": (
+        "agreement_id",
+        "origin",
+        "destination",
+        "cadres",
+        "kind",
+        "valid_from",
+        "valid_to",
+        "source",
+    ),
+}
+assert set(EMPTY_COLUMNS) == set(REPORT_SECTIONS)
 ORGANISATION_TYPES: dict[str, str] = {"agency": N_("agency"), "employer": N_("employer")}
 #: Cadre names: the observatory's and the diaspora pages' (ISCO-08 codes are shown as given).
 CADRE_NAMES: dict[str, str] = {**CADRES, **DIASPORA_CADRES}
@@ -105,7 +162,32 @@ def _labels() -> dict[str, object]:
         "routes": ROUTES,
         "organisation_types": ORGANISATION_TYPES,
         "cadre_labels": CADRE_NAMES,
+        "report_sections": REPORT_SECTIONS,
+        "report_columns": REPORT_COLUMNS,
     }
+
+
+def _report_query(as_of: str, destination: str) -> tuple[date, str | None]:
+    """Parse the report form: the date (empty: today, UTC) and an optional ISO3 destination."""
+    day = _date(as_of, "as_of") or datetime.now(UTC).date()
+    place = destination.strip().upper()
+    if place and not (len(place) == 3 and place.isalpha()):
+        raise Invalid(f"destination: {destination[:20]!r} is not an ISO3 country code.")
+    return day, place or None
+
+
+def _report_table(report: compliance.NationalReport, section: str) -> Table:
+    """One table of the report as a download (the service's column names, raw values)."""
+    rows = report.sections()[section]
+    columns = list(dict.fromkeys(k for row in rows for k in row)) or list(EMPTY_COLUMNS[section])
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    return Table(f"who-code-report-{section}-{report.as_of.isoformat()}", columns, cells)
+
+
+def _cell(value: object) -> str | int | float | None:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)
 
 
 def _read_upload(upload: UploadFile | None, limit_mb: int) -> tuple[str, bytes]:
@@ -249,6 +331,76 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
             "names": names(),
         }
         return auth.render(request, "compliance_agreements.html", context)
+
+    @router.get("/compliance/organisations", name="compliance_organisations")
+    def organisations(request: Request) -> Response:
+        """The organisations registry (a recruiter sees its own organisation only)."""
+        if (blocked := gate(request, "organisations.read", READERS)) is not None:
+            return blocked
+        context = {
+            **_labels(),
+            "active": "compliance",
+            "organisations": compliance_registry.list_organisations(auth.ctx, _principal(request)),
+            "names": names(),
+        }
+        return auth.render(request, "compliance_organisations.html", context)
+
+    @router.get("/compliance/report", name="compliance_report")
+    def report(
+        request: Request,
+        as_of: Annotated[str, Query(max_length=20)] = "",
+        destination: Annotated[str, Query(max_length=20)] = "",
+    ) -> Response:
+        """The WHO Code national reporting figures on a date (a recruiter: its own records)."""
+        if (blocked := gate(request, "recruitment.read", READERS)) is not None:
+            return blocked
+        error = ""
+        result = None
+        try:
+            day, place = _report_query(as_of, destination)
+            result = compliance.national_report(
+                auth.ctx, _principal(request), day, destination=place
+            )
+        except HrhError as exc:
+            error = exc.message
+        chosen = {"as_of": as_of.strip(), "destination": destination.strip().upper()}
+        if result is not None:
+            chosen["as_of"] = result.as_of.isoformat()
+        all_names = names()
+        context = {
+            **_labels(),
+            "active": "compliance",
+            "report": result,
+            "chosen": chosen,
+            "query": urlencode({k: v for k, v in chosen.items() if v}),
+            "error": error,
+            "names": all_names,
+            "countries": sorted(all_names.items(), key=lambda kv: kv[1][1]),
+        }
+        status = 400 if error else 200
+        return auth.render(request, "compliance_report.html", context, status_code=status)
+
+    @router.get("/compliance/report/{section}.{fmt}", name="compliance_report_download")
+    def report_download(
+        request: Request,
+        section: str,
+        fmt: str,
+        as_of: Annotated[str, Query(max_length=20)] = "",
+        destination: Annotated[str, Query(max_length=20)] = "",
+    ) -> Response:
+        """One table of the report as CSV or Excel, for the same date and destination."""
+        if (blocked := gate(request, "recruitment.read", READERS)) is not None:
+            return blocked
+        if section not in REPORT_SECTIONS or fmt not in FORMATS:
+            missing = {"title": NOT_FOUND_TITLE, "message": NO_TABLE}
+            return auth.render(request, "error.html", missing, status_code=404)
+        try:
+            day, place = _report_query(as_of, destination)
+        except HrhError:
+            bad = {"title": BAD_REPORT_TITLE, "message": BAD_REPORT}
+            return auth.render(request, "error.html", bad, status_code=400)
+        result = compliance.national_report(auth.ctx, _principal(request), day, destination=place)
+        return table_response(_report_table(result, section), fmt)
 
     def render_upload(
         request: Request,

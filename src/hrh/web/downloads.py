@@ -1,4 +1,4 @@
-"""Download routes: every table of the observatory's pages as CSV and Excel, charts as SVG.
+"""Download routes: every table of the observatory's pages as CSV and Excel, charts as SVG/PNG.
 
 Each route makes the same service call as its page and hands a :class:`~hrh.web.exports.Table`
 to :func:`~hrh.web.exports.table_response`; the filters are the page's own query, so a
@@ -28,6 +28,20 @@ from hrh.web.linechart import line_chart
 from hrh.web.pages import BAD_FILTER_TITLE, not_found
 from hrh.web.profile import CSV_COLUMNS, SERIES_CADRES, SSL_EDITION, find_country
 from hrh.web.views import BAD_MAP, BAD_MAP_TITLE, parse_year
+
+
+def _refuse_fetch(url: str, *_: object) -> bytes:
+    """Refuse every URL (cairosvg's fetcher): our charts are self-contained."""
+    raise ValueError(f"the chart fetches nothing (asked for {url[:60]!r})")
+
+
+def svg_to_png(svg: bytes, scale: float = 2.0) -> bytes:
+    """Render one of our SVG charts to PNG (twice the size, for sharp slides and documents)."""
+    from cairosvg.surface import PNGSurface  # type: ignore[import-untyped]  # loads cairo
+
+    png = PNGSurface.convert(bytestring=svg, scale=scale, unsafe=False, url_fetcher=_refuse_fetch)
+    return bytes(png)
+
 
 #: No page lists more corridors than this; the downloads give them all.
 ALL_ROWS = 1_000_000
@@ -223,20 +237,19 @@ def make_downloads_router(auth: WebAuth) -> APIRouter:
         )
         return answer(request, table, fmt)
 
-    @router.get("/countries/{iso3}/chart.svg", name="country_chart")
-    def country_chart(request: Request, iso3: str) -> Response:
-        """The profile's time-series chart as a standalone SVG file."""
+    def chart_svg(request: Request, iso3: str) -> Response | None:
+        """The profile's chart as an SVG response (None for an unknown country or no data)."""
         try:
             country = find_country(ctx, iso3)
         except NotFound:
-            return not_found(auth, request, iso3)
+            return None
         series = []
         for cadre in SERIES_CADRES:
             rows = get_series(ctx, country.iso3, cadre, "per_10k")
             series.append((cadre, [(r.year, r.value) for r in rows if r.latest_vintage]))
         chart = line_chart([(k, v) for k, v in series if v])
         if chart is None:
-            return not_found(auth, request, iso3)
+            return None
         lang = request_language(request)
         context = {
             "chart": chart,
@@ -244,11 +257,30 @@ def make_downloads_router(auth: WebAuth) -> APIRouter:
             "fmt": lambda: Formatter(lang),
             "title": country_name(lang, country.iso2, country.name),
         }
-        response = auth.templates.TemplateResponse(
+        return auth.templates.TemplateResponse(
             request, "chart.svg", {"lang": lang, **context}, media_type="image/svg+xml"
         )
-        filename = f"hrh-{country.iso3}-density.svg"
+
+    def attachment(response: Response, iso3: str, ext: str) -> Response:
+        filename = f"hrh-{iso3.strip().upper()}-density.{ext}"
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    @router.get("/countries/{iso3}/chart.svg", name="country_chart")
+    def country_chart(request: Request, iso3: str) -> Response:
+        """The profile's time-series chart as a standalone SVG file."""
+        response = chart_svg(request, iso3)
+        if response is None:
+            return not_found(auth, request, iso3)
+        return attachment(response, iso3, "svg")
+
+    @router.get("/countries/{iso3}/chart.png", name="country_chart_png")
+    def country_chart_png(request: Request, iso3: str) -> Response:
+        """The same chart as a PNG image, drawn on the server (cairosvg; nothing fetched)."""
+        response = chart_svg(request, iso3)
+        if response is None:
+            return not_found(auth, request, iso3)
+        png = svg_to_png(bytes(response.body))
+        return attachment(Response(png, media_type="image/png"), iso3, "png")
 
     return router
