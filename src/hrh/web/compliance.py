@@ -31,10 +31,9 @@ from hrh.errors import HrhError, Invalid, NotFound
 from hrh.services import compliance, compliance_registry
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth, signed_in
-from hrh.web.diaspora import CADRES as DIASPORA_CADRES
 from hrh.web.exports import FORMATS, Table, table_response
 from hrh.web.i18n import N_
-from hrh.web.labels import CADRES
+from hrh.web.labels import CADRES, PROFESSION_CADRES
 
 PAGE_SIZE = 50
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx")
@@ -136,7 +135,7 @@ EMPTY_COLUMNS: dict[str, tuple[str, ...]] = {
 assert set(EMPTY_COLUMNS) == set(REPORT_SECTIONS)
 ORGANISATION_TYPES: dict[str, str] = {"agency": N_("agency"), "employer": N_("employer")}
 #: Cadre names: the observatory's and the diaspora pages' (ISCO-08 codes are shown as given).
-CADRE_NAMES: dict[str, str] = {**CADRES, **DIASPORA_CADRES}
+CADRE_NAMES: dict[str, str] = {**CADRES, **PROFESSION_CADRES}
 
 
 def _principal(request: Request) -> Principal:

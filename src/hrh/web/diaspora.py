@@ -30,6 +30,7 @@ from hrh.services.accounts import sign_in
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth, signed_in
 from hrh.web.i18n import N_
+from hrh.web.labels import PROFESSION_CADRES
 
 MODES: dict[str, str] = {
     "virtual": N_("Virtual (teaching, tele-consultation)"),
@@ -41,16 +42,6 @@ PURPOSES: dict[str, str] = {
     "matching": N_("Match me with opportunities"),
     "contact": N_("Programme officers may contact me by e-mail"),
     "statistics": N_("Count me in anonymous statistics"),
-}
-CADRES: dict[str, str] = {
-    "medical_doctors": N_("Medical doctors"),
-    "nursing_professionals": N_("Nursing professionals"),
-    "midwifery_professionals": N_("Midwifery professionals"),
-    "nursing_associates": N_("Nursing associate professionals"),
-    "midwifery_associates": N_("Midwifery associate professionals"),
-    "dentists": N_("Dentists"),
-    "pharmacists": N_("Pharmacists"),
-    "community_health_workers": N_("Community health workers"),
 }
 STATUSES: dict[str, str] = {
     "proposed": N_("Proposed"),
@@ -90,7 +81,7 @@ def _labels() -> dict[str, object]:
     return {
         "modes": MODES,
         "purposes": PURPOSES,
-        "cadres": CADRES,
+        "cadres": PROFESSION_CADRES,
         "statuses": STATUSES,
         "component_names": COMPONENTS,
         "steps": STEPS,

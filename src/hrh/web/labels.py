@@ -37,6 +37,18 @@ CADRES: dict[str, str] = {
     "nursing_midwifery": N_("Nurses and midwives"),
 }
 
+#: The cadres a health professional registers or is recruited under (ISCO-08 unit groups).
+PROFESSION_CADRES: dict[str, str] = {
+    "medical_doctors": N_("Medical doctors"),
+    "nursing_professionals": N_("Nursing professionals"),
+    "midwifery_professionals": N_("Midwifery professionals"),
+    "nursing_associates": N_("Nursing associate professionals"),
+    "midwifery_associates": N_("Midwifery associate professionals"),
+    "dentists": N_("Dentists"),
+    "pharmacists": N_("Pharmacists"),
+    "community_health_workers": N_("Community health workers"),
+}
+
 WHO_REGION_NAMES: dict[str, str] = {
     "AFR": N_("African Region"),
     "AMR": N_("Region of the Americas"),
