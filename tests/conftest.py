@@ -7,13 +7,19 @@ databases there and drops them at the end.
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
 import os
+import socket
 import uuid
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
@@ -144,3 +150,31 @@ def reference_ctx(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     ctx.close()
     if backend == "postgresql":
         _drop_pg_database(ctx.settings.database_url)
+
+
+class MailCollector(Message):
+    """An aiosmtpd handler keeping every message it receives, parsed (``policy.default``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[email.message.EmailMessage] = []
+
+    def handle_message(self, message: email.message.Message) -> None:
+        parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+        assert isinstance(parsed, email.message.EmailMessage)
+        self.messages.append(parsed)
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[MailCollector, int]]:
+    """A real SMTP server (aiosmtpd) on a free 127.0.0.1 port: (its collector, its port)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    handler = MailCollector()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()

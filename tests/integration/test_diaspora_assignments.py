@@ -4,18 +4,15 @@ notifications through a real SMTP server (aiosmtpd), published figures, erasure.
 from __future__ import annotations
 
 import dataclasses
-import email
 import json
 import logging
 import socket
 import threading
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from click.testing import Result
 from pydantic import SecretStr
 from sqlalchemy import text
@@ -34,31 +31,10 @@ DATA = Path(__file__).parents[1] / "data" / "diaspora"
 PASSWORD = "a-long-password-1"
 
 
-class _Collect(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[email.message.Message] = []
-
-    def handle_message(self, message: email.message.Message) -> None:
-        self.messages.append(message)
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[_Collect, int]]:
-    handler = _Collect()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
 
 
 def _with_smtp(ctx: AppContext, port: int) -> AppContext:
@@ -111,7 +87,7 @@ def _statuses(view: wf.AssignmentView) -> list[tuple[str, str, str]]:
 
 
 def test_propose_accept_confirm_complete_with_mail(
-    ctx: AppContext, smtp: tuple[_Collect, int], caplog: pytest.LogCaptureFixture
+    ctx: AppContext, smtp: tuple[Any, int], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     handler, port = smtp

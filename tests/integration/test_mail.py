@@ -5,27 +5,16 @@ from __future__ import annotations
 import email
 import logging
 import socket
-from collections.abc import Iterator
 from email import policy
 from pathlib import Path
+from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from pydantic import SecretStr
 
 from hrh.config import Settings
 from hrh.errors import ConfigError
 from hrh.services import mail
-
-
-class _Collect(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[email.message.Message] = []
-
-    def handle_message(self, message: email.message.Message) -> None:
-        self.messages.append(message)
 
 
 def _free_port() -> int:
@@ -34,22 +23,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[_Collect, int]]:
-    handler = _Collect()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
-
-
-def test_sends_through_a_real_smtp_server(
-    smtp_server: tuple[_Collect, int], tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_sends_through_a_real_smtp(
+    smtp: tuple[Any, int], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    handler, port = smtp_server
+    handler, port = smtp
     settings = Settings(var_dir=tmp_path, smtp_url=SecretStr(f"smtp://127.0.0.1:{port}"))
     caplog.set_level(logging.DEBUG, logger="hrh")
     mail.send(settings, mail.Mail("ama.mensah@example.org", "Your reset link", "Hello Ama"))

@@ -9,10 +9,9 @@ import socket
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
+from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
@@ -31,17 +30,6 @@ NEW = "a brand new passphrase"
 LINK = re.compile(re.escape(PUBLIC) + r"/reset-password\?token=(\S+)")
 
 
-class _Collect(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[email.message.EmailMessage] = []
-
-    def handle_message(self, message: email.message.Message) -> None:
-        parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
-        assert isinstance(parsed, email.message.EmailMessage)
-        self.messages.append(parsed)
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -49,19 +37,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[_Collect, int]]:
-    handler = _Collect()
-    port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def settings(ctx: AppContext, smtp: tuple[_Collect, int]) -> Settings:
+def settings(ctx: AppContext, smtp: tuple[Any, int]) -> Settings:
     """The test database's settings (same key) with the SMTP server and a public address."""
     return ctx.settings.model_copy(
         update={"smtp_url": SecretStr(f"smtp://127.0.0.1:{smtp[1]}"), "public_url": PUBLIC}
@@ -109,7 +85,7 @@ def _reset_through_the_page(client: TestClient, secret: str, password: str = NEW
 def test_api_request_mails_a_link_that_works_once(
     ctx: AppContext,
     client: TestClient,
-    smtp: tuple[_Collect, int],
+    smtp: tuple[Any, int],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -159,7 +135,7 @@ def test_api_request_mails_a_link_that_works_once(
 
 @pytest.mark.usefixtures("users")
 def test_the_reset_secret_also_works_with_the_api(
-    ctx: AppContext, client: TestClient, smtp: tuple[_Collect, int]
+    ctx: AppContext, client: TestClient, smtp: tuple[Any, int]
 ) -> None:
     client.post("/api/v1/auth/forgot-password", json={"login": ADDRESS.upper()})
     match = LINK.search(_body(smtp[0].messages[0]))
@@ -172,7 +148,7 @@ def test_the_reset_secret_also_works_with_the_api(
 
 @pytest.mark.usefixtures("users")
 def test_the_web_form_answers_the_same_for_everyone(
-    client: TestClient, smtp: tuple[_Collect, int]
+    client: TestClient, smtp: tuple[Any, int]
 ) -> None:
     login = client.get("/login")
     assert '<a href="/forgot-password">Forgot your password?</a>' in login.text
@@ -196,9 +172,7 @@ def test_the_web_form_answers_the_same_for_everyone(
 
 
 @pytest.mark.usefixtures("users")
-def test_the_mail_is_in_the_readers_language(
-    client: TestClient, smtp: tuple[_Collect, int]
-) -> None:
+def test_the_mail_is_in_the_readers_language(client: TestClient, smtp: tuple[Any, int]) -> None:
     page = client.get("/forgot-password?lang=fr")
     assert "Mot de passe oublié ?" in page.text
     client.post("/forgot-password", data={"csrf_token": _csrf(page.text), "login": "ama"})
@@ -210,7 +184,7 @@ def test_the_mail_is_in_the_readers_language(
 
 
 @pytest.mark.usefixtures("users")
-def test_requests_are_rate_limited(client: TestClient, smtp: tuple[_Collect, int]) -> None:
+def test_requests_are_rate_limited(client: TestClient, smtp: tuple[Any, int]) -> None:
     answers = [
         client.post("/api/v1/auth/forgot-password", json={"login": "ama"}).status_code
         for _ in range(accounts.RESETS_PER_CLIENT)

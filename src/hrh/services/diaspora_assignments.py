@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from hrh.diaspora.matching import Explanation, Opening, explain
+from hrh.diaspora.matching import Explanation, explain
 from hrh.diaspora.workflow import (
     ACTIVE,
     HOLDS_SLOT,
@@ -174,26 +174,9 @@ def _view(
     )
 
 
-def _opening(o: DiasporaOpportunity) -> Opening:
-    return Opening(
-        o.opportunity_id,
-        o.country,
-        o.facility,
-        o.cadre,
-        o.specialty,
-        o.mode,
-        o.starts_on,
-        o.ends_on,
-        o.language,
-        o.language_level,
-        o.licence_required,
-        o.slots,
-    )
-
-
 def _explained(s: Session, p: DiasporaProfile, o: DiasporaOpportunity) -> Explanation:
     consents = profiles.current_consents(s).get(p.id, {})
-    return explain(to_candidate(p, consents), _opening(o))
+    return explain(to_candidate(p, consents), diaspora_matching.to_opening(o))
 
 
 def _propose_one(

@@ -153,7 +153,8 @@ def list_opportunities(ctx: AppContext, principal: Principal) -> list[Opportunit
         ]
 
 
-def _opening(o: DiasporaOpportunity) -> Opening:
+def to_opening(o: DiasporaOpportunity) -> Opening:
+    """Return the matching core's view of a stored opportunity."""
     return Opening(
         o.opportunity_id,
         o.country,
@@ -175,7 +176,7 @@ def _inputs(
 ) -> tuple[list[Opening], set[str]]:
     """Return every open opportunity and the ids the caller may see."""
     allowed = _visible(principal, "matches.read")
-    openings = [_opening(o) for o in store.list_opportunities(s)]
+    openings = [to_opening(o) for o in store.list_opportunities(s)]
     shown = {o.id for o in openings if allowed is None or o.country in allowed}
     if opportunity_id is not None:
         if opportunity_id not in shown:
