@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bench import (
+    cli_start,
     compliance_check,
     diaspora_matching,
     profile_page,
@@ -40,6 +41,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "projection_agent_memory": projection_agent_memory,
     "scenario_explorer": scenario_explorer,
     "profile_page": profile_page,
+    "cli_start": cli_start,
 }
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "var" / "bench.json"
 

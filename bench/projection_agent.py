@@ -6,8 +6,10 @@ this compares with (goal: ratio ≥ 0.5). The agents are a national workforce (G
 workers, at home and abroad, scaled to 1,000,000 workers, 200,000 with ``--quick``;
 ``bench/_national.py``), stepped 2025–2034 by ``hrh.projection.agents.simulate_agents``:
 the one-uniform draw, the transitions of those who leave, graduates, corridors, counts.
-Expanding the cell stocks into workers is set-up (not timed). Before timing, the mean of
-the run's supply is checked against the deterministic mode.
+The agent mode draws each worker's uniform lazily (a first byte, more bits only where the
+byte does not decide; exact), so the baseline is what numpy's plainest draw of one uniform
+per worker would cost. Expanding the cell stocks into workers is set-up (not timed).
+Before timing, the mean of the run's supply is checked against the deterministic mode.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
 """Seconds of a stochastic projection of one country: 200 replicates, 2025–2050.
 
 ``run_projection(ctx, "baseline", countries=["GHA"], mode="stochastic", replicates=200)``
-through the service on a database loaded with the reference data (GHA's axis holds its
-migration partners too). Per-cell binomial draws; quantiles of supply.
+through the service on a database loaded with the reference data, with the default choice
+of where to run (this process, for one country). GHA's axis holds its seven migration
+partners (large OECD destinations) too: Ghana's cells, the corridors that touch Ghana and
+the partners' emigrants to Ghana are drawn per cell (one multinomial per cell and
+replicate), the partners kept at their expected values (:mod:`hrh.projection.boundary`).
+Quantiles of supply.
 """
 
 from __future__ import annotations

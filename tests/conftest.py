@@ -41,6 +41,7 @@ _DATA_TABLES = (
     "compliance_organisation_listings",
     "compliance_organisations",
     "compliance_agreements",
+    "compliance_agreement_overrides",
     "diaspora_incentives",
     "diaspora_returns",
     "diaspora_outcomes",

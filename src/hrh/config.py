@@ -29,6 +29,8 @@ class Settings(BaseSettings):
         outbox_dir: where messages go when no SMTP server is configured (default
             ``<var_dir>/outbox``), one RFC 5322 ``.eml`` file each.
         public_url: the address users reach the web observatory at, used in links sent by mail.
+        projection_workers: threads of the web server computing queued projection runs (0:
+            none; run ``hrh project worker`` processes instead).
     """
 
     model_config = SettingsConfigDict(env_prefix="HRH_", extra="ignore")
@@ -46,6 +48,7 @@ class Settings(BaseSettings):
     mail_from: str = "HRH Observatory <no-reply@localhost>"
     outbox_dir: Path | None = None
     public_url: str = "http://127.0.0.1:8000"
+    projection_workers: int = 1
 
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to ``sqlite:///<var_dir>/hrh.sqlite``."""

@@ -142,6 +142,16 @@ def test_scorecards_are_scoped(api: tuple[TestClient, dict[str, dict[str, str]]]
             "findings": 1,
             "rate": 0.5,
             "trend": {"2024": 0.5},
+            "years": [
+                {
+                    "year": 2024,
+                    "records": 2,
+                    "flagged_records": 1,
+                    "findings": 1,
+                    "rate": 0.5,
+                    "status": {"status": "not_in_registry", "source": ""},
+                }
+            ],
             "status": {"status": "not_in_registry", "source": ""},
         }
     ]

@@ -29,6 +29,8 @@ PATH_VALUES = {
     "by": "agency",
     "run_id": "pr-0",  # projections: no such run (404 for everyone)
     "assignment_id": "as-none",  # diaspora assignments: no such one (404)
+    "name": "matrix-nobody",  # compliance organisations: no such one (404)
+    "agreement_id": "M-NONE",  # compliance agreements: no such one (404)
 }
 QUERY = {"/api/v1/series": {"country": "GHA", "cadre": "221"}}
 CSV = b"country,cadre,year,measure,value,source\nGHA,221,2020,per_10k,1.7,Test\n"
@@ -102,6 +104,10 @@ def _call(client: TestClient, template: str, method: str, headers: dict[str, str
         body += "M-2,KEN,GBR,,2024-01-01,,mou,matrix\n"
         kwargs["files"] = {"file": ("a.csv", body, "text/csv")}
         kwargs["params"] = {"dry_run": "true"}
+    elif method == "PATCH" and template.endswith("/organisations/{name}"):
+        kwargs["json"] = {"source": "m"}
+    elif method == "PATCH" and template.endswith("/agreements/{agreement_id}"):
+        kwargs["json"] = {"terms": "m"}
     elif method == "POST" and template.endswith("/diaspora/returns"):
         kwargs["json"] = {"profile_id": "dp-none", "country": "GHA", "returned_on": "2026-01-01"}
     return client.request(method, path, **kwargs).status_code  # type: ignore[arg-type]

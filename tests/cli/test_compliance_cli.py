@@ -104,6 +104,16 @@ def test_import_findings_scorecard(ctx: AppContext) -> None:
             "findings": 1,
             "rate": 0.5,
             "trend": {"2023": 0.5},
+            "years": [
+                {
+                    "year": 2023,
+                    "records": 2,
+                    "flagged_records": 1,
+                    "findings": 1,
+                    "rate": 0.5,
+                    "status": {"status": "not_in_registry", "source": ""},
+                }
+            ],
             "status": {"status": "not_in_registry", "source": ""},
         }
     ]

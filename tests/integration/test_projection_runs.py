@@ -51,12 +51,13 @@ def test_a_queued_run_computes_the_same_numbers_as_a_direct_one(
     jobs = runs.RunJobs(reference_ctx)
     try:
         queued = runs.submit_run(reference_ctx, LOCAL_ADMIN, req, jobs=jobs, sync_limit=0)
+        done = _wait(reference_ctx, queued.id)
     finally:
         jobs.shutdown(wait=True)
     assert queued.result is None and queued.status == "queued"
     assert queued.seed is not None  # a fresh seed is drawn and stored at submission
-    done = _wait(reference_ctx, queued.id)
     assert done.status == "done" and done.started_at and done.finished_at
+    assert (done.progress, done.attempts) == (1.0, 1)
     direct = runs.submit_run(reference_ctx, LOCAL_ADMIN, replace(req, seed=queued.seed))
     assert direct.status == "done" and direct.id != done.id
     assert done.result is not None and direct.result is not None

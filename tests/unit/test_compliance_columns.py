@@ -12,12 +12,15 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hrh.compliance import vector
-from hrh.compliance.engine import evaluate, evaluate_per_record
+from hrh.compliance.engine import evaluate, evaluate_columns, evaluate_per_record
 from hrh.compliance.rules import RULES, Context, Rule
+from hrh.domain import finding_table, recruitment_table
+from hrh.domain.finding_table import FIELDS, FindingTable
 from hrh.domain.recruitment import (
     Agreement,
     CodeEdition,
@@ -146,6 +149,19 @@ def _same(got: list[Finding], want: list[Finding]) -> None:
     assert [type(f) for f in got] == [Finding] * len(want)
 
 
+def _same_columns(got: FindingTable, want: list[Finding], rs: list[RecruitmentRecord]) -> None:
+    """The columns say what the loop's findings say, read one by one, by column or at once."""
+    assert len(got) == len(want)
+    for name in FIELDS:
+        assert got.column(name) == [getattr(f, name) for f in want]
+    assert [got[i] for i in range(len(got))] == want  # one at a time, before building all
+    assert [(rs[i].organisation, rs[i].record_id) for i in got.rows.tolist()] == [
+        (f.organisation, f.record_id) for f in want
+    ]
+    _same(got.to_list(), want)
+    assert got == want and list(got) == want and got[:3] == want[:3]
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(records(), max_size=40),
@@ -166,6 +182,7 @@ def test_columnar_engine_equals_the_per_record_loop(
     ctx = Context(tuple(ssl), tuple(ags), eds, as_of, orgs)
     table = RecordTable.from_records(rs)
     want = evaluate_per_record(rs, RULES, ctx)
+    _same_columns(evaluate_columns(table, RULES, ctx), want, rs)
     _same(evaluate(table, RULES, ctx), want)
     _same(evaluate(rs, RULES, ctx), want)
     for rule in RULES:
@@ -222,6 +239,7 @@ def test_a_rule_without_a_bulk_form_runs_its_own_check() -> None:
     want = evaluate_per_record(rs, rules, ctx)
     assert any(f.rule_id == "zz_custom" for f in want)
     _same(evaluate(RecordTable.from_records(rs), rules, ctx), want)
+    _same_columns(evaluate_columns(rs, rules, ctx), want, rs)
     try:  # a candidate mask narrows the records the check runs on, never the findings
         vector.MASKS["zz_custom"] = lambda rule, view: (
             view.kind(np.arange(view.size)) == vector.OTHER
@@ -235,6 +253,8 @@ def test_an_empty_table_and_no_rules_give_nothing() -> None:
     empty = RecordTable.from_records([])
     assert len(empty) == 0 and list(empty) == []
     assert evaluate(empty, RULES, Context(editions=EDITIONS)) == []
+    none = evaluate_columns(empty, RULES, Context(editions=EDITIONS))
+    assert len(none) == 0 and none == [] and none.column("explanation") == []
     rec = RecruitmentRecord(
         "R", "acme", "agency", "GBR", "GHA", "GHA", "medical_doctors", "active", False,
         date(2024, 1, 1), 5.0,
@@ -292,7 +312,57 @@ def test_findings_are_plain_findings_either_way(monkeypatch: Any) -> None:
     ]
     ctx = Context((SafeguardList("2023", date(2023, 3, 14), frozenset(COUNTRIES)),), (), EDITIONS)
     fast = evaluate(rs, RULES, ctx)
-    monkeypatch.setattr(vector, "_FAST_FINDINGS", False)  # built through Finding.__init__
+    monkeypatch.setattr(finding_table, "_FAST", False)  # built through Finding.__init__
     slow = evaluate(rs, RULES, ctx)
     assert fast and fast == slow == evaluate_per_record(rs, RULES, ctx)
     assert [vars(f) for f in fast] == [vars(f) for f in slow]
+
+
+def test_a_finding_table_is_a_sequence_of_findings() -> None:
+    f = Finding("R1", "acme", "candidate_fee", "high", "A fee.", "code", {"fee": "5"})
+    g = Finding("R2", "acme", "candidate_fee", "high", "A fee.", "code", {"fee": "5"})
+    table = FindingTable.of([f, g], rows=[4, 7])
+    assert len(table) == 2 and table[-1] == g and table[0] == f and table.rows.tolist() == [4, 7]
+    assert table == [f, g] and table == (f, g) and table != [g, f] and table != [f]
+    assert table == FindingTable.of([f, g]) and table != "findings"
+    assert list(table) == [f, g] and table.to_list() is not table.to_list()
+    with pytest.raises(IndexError):
+        table[2]
+    with pytest.raises(ValueError, match="columns"):
+        FindingTable(table.rows, {"record_id": table.coded("record_id")})
+
+
+def test_tables_of_many_records_read_in_chunks_give_them_back() -> None:
+    n = 3 * recruitment_table._CHUNK + 7  # chunks of records, the last one short
+    rs = [
+        RecruitmentRecord(
+            f"R{(n - i) * 7919 % n:05d}",  # ids out of record order
+            ("acme", "beta", "Zeta")[i % 3],
+            ("agency", "employer")[i % 2],
+            "GBR",
+            COUNTRIES[i % 7],
+            COUNTRIES[i * 3 % 7],
+            CADRES[i % 3],
+            ROUTES[i % 5],
+            i % 4 == 0,
+            date(2021, 1, 1) + timedelta(days=3 * i),
+            (0.0, 150.0, float("nan"))[i % 3],
+            ("", "GBP", "KES")[i % 3],
+            (0.0, 2000.0)[i % 2],
+            (12.0, 36.0)[i % 2],
+            None if i % 5 else date(2022, 1, 1),
+            {"n": str(i)} if i % 11 == 0 else {},
+            None if i % 2 else 30000.0,
+            None if i % 3 else 35000.0,
+        )
+        for i in range(n)
+    ]
+    table = RecordTable.from_records(rs)
+    assert list(map(repr, table)) == list(map(repr, rs))  # NaN is not equal to itself
+    assert table.coded("candidate_residence").values == tuple(dict.fromkeys(COUNTRIES))
+    ctx = Context(
+        (SafeguardList("2023", date(2023, 3, 14), frozenset(COUNTRIES[:3])),), (), EDITIONS
+    )
+    want = evaluate_per_record(rs, RULES, ctx)
+    assert len({f.rule_id for f in want}) >= 4
+    _same_columns(evaluate_columns(table, RULES, ctx), want, rs)

@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 from hrh.projection.agents import (
     HOME,
     Workers,
-    _corridor_choice,
-    _Keys,
-    _Pool,
     run_agent_replicates,
     simulate_agents,
     workers_from_state,
 )
+from hrh.projection.agents.pool import Keys, Pool, Tables
+from hrh.projection.agents.step import corridor_choice
 from hrh.projection.model import N_AGES, Corridors, State
 from hrh.projection.params import Rates
 from hrh.projection.runner import simulate
@@ -157,9 +156,9 @@ def test_removing_rows_keeps_exactly_the_others(size: int, data: st.DataObject) 
         np.full(size, HOME, np.int16),
         np.zeros(size, np.int16),
     )
-    keys = _Keys(size, 0, 1, 2025, 2030)
+    keys = Keys(size, 0, 1, 2025, 2030)
     corridors = Corridors(np.zeros(0, np.intp), np.zeros(0, np.intp), size)
-    pool = _Pool(w, 2025, size + 5, keys)
+    pool = Pool(w, 2025, size + 5, keys)
     pool.remove(np.array(gone, dtype=np.intp))
     kept = pool.workers(2025, keys, corridors)
     assert sorted(kept.origin.tolist()) == [i for i in range(size) if i not in set(gone)]
@@ -174,11 +173,11 @@ def test_emigrants_choose_corridors_by_share() -> None:
     rng = np.random.default_rng(3)
     origin = np.zeros(n, dtype=np.intp)
     cadre = rng.integers(0, 2, n)
-    chosen = _corridor_choice(origin, cadre, r, corridors, order, rng.random(n))
+    chosen = corridor_choice(origin, cadre, r, corridors, order, rng.random(n))
     assert set(np.unique(chosen)) == {0, 1}  # origin 0's corridors only
     # shares 0.3 / 0.7: a binomial proportion, 5 standard errors
     assert abs((chosen == 0).mean() - 0.3) <= 5 * np.sqrt(0.3 * 0.7 / n)
-    one = _corridor_choice(
+    one = corridor_choice(
         np.ones(10, np.intp), np.zeros(10, np.intp), r, corridors, order, rng.random(10)
     )
     assert (one == 2).all()
@@ -265,3 +264,37 @@ def test_agent_accounting_holds_on_random_small_worlds(
     assert np.array_equal(final.home, path.final.stocks(corridors, n_k).home)
     for values in (path.supply, path.abroad, *path.flows.values(), final.home, final.abroad):
         assert (values >= 0).all()
+
+
+class _AllCandidates(Tables):
+    """Thresholds whose split makes every worker a candidate (no short cut)."""
+
+    def split(self, per_key: np.ndarray, block: int) -> tuple[int, int]:
+        return 0, 255
+
+
+def test_the_candidate_short_cut_never_changes_who_leaves() -> None:
+    state, rates, corridors = _world(scale=40)
+    workers = workers_from_state(state, corridors, np.random.default_rng(4))
+    keys = Keys(3, len(corridors), 2, FROM, UNTIL)
+    pool = Pool(workers, FROM, len(workers) + 10, keys)
+    tab = keys.tables(year_rates(rates, FROM + 1, corridors), FROM + 1)
+    cut, first = tab.split(pool.per_key, keys.block)
+    assert cut > 0 and 0 < first < 255  # the short cut is taken: some workers are not candidates
+    fast = pool.leavers(tab, np.random.default_rng(9))
+    slow = pool.leavers(_AllCandidates(*vars(tab).values()), np.random.default_rng(9))
+    assert len(fast[0]) > 0
+    for a, b in zip(fast, slow, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_counts_per_key_follow_the_population() -> None:
+    state, rates, corridors = _world()
+    rng = np.random.default_rng(8)
+    path = simulate_agents(
+        workers_from_state(state, corridors, rng), rates, corridors, FROM, UNTIL, rng
+    )
+    pool = path._pool
+    counted = np.bincount(pool.key[: pool.size], minlength=len(pool.per_key))
+    assert np.array_equal(pool.per_key, counted)
+    assert pool.size > 0

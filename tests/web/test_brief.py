@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 from hrh.cli import app as cli_app
 from hrh.domain.policy import ANONYMOUS
 from hrh.errors import NotFound
+from hrh.presentation.brief import brief_html
 from hrh.services.brief import country_brief
 from hrh.services.context import AppContext
-from hrh.web.brief import brief_html
 
 
 @pytest.fixture(scope="module")

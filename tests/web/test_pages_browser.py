@@ -107,6 +107,9 @@ def test_map_profile_ssl_sources_in_english(watch: Watch) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Ghana")
     expect(page.locator('tr[data-indicator="dnm_density_per_10k"] td').first).to_have_text("37.9")
     expect(page.get_by_role("img", name="Health workers per 10,000 population over time, Ghana"))
+    # the baseline projection arrives after the page, with its fan (one band per cadre)
+    expect(page.locator('path[data-band="supply"]')).to_have_count(2, timeout=60_000)
+    expect(page.locator(".projection-result").first).to_contain_text("simulated paths")
     watch.check_page("country-GHA")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Safeguards list").click()

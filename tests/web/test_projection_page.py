@@ -26,7 +26,9 @@ def test_the_fragment_draws_supply_and_need_for_ghana(client: TestClient) -> Non
     assert body.count('data-series="supply"') == 2
     assert body.count('data-series="need"') == 2
     assert "<desc" in body and "Supply, baseline" in body and "Need (SDG threshold)" in body
-    assert "deterministic run" in body
+    assert body.count('data-band="supply"') == 2  # the fan: 90% of 100 simulated paths
+    assert "expected supply" in body and "90% of 100 simulated paths" in body
+    assert body.count("90% range of supply") == 2  # a table column per cadre
     rows = re.findall(r'<tr><th scope="row">(\d{4})</th>', body)
     assert rows[:6] == ["2025", "2030", "2035", "2040", "2045", "2050"]
 

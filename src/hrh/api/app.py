@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -47,9 +49,20 @@ def _reject_control_characters(request: Request) -> None:
         )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the projection workers (they take up runs a stopped server left); stop them."""
+    projections_routes.start_jobs(app)
+    try:
+        yield
+    finally:
+        projections_routes.stop_jobs(app)
+
+
 def create_api(ctx: AppContext) -> FastAPI:
     """Build the FastAPI app with the /api/v1 routes over ``ctx``."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="HRH Observatory API",
         version=__version__,
         description="Health workforce stocks, flows, indicators and the WHO safeguards list, "

@@ -14,9 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from hrh.errors import Invalid
 
 _TEXT = frozenset({"country", "cadre", "id", "scenario"})
@@ -31,6 +28,9 @@ def write_parquet(
     Raises:
         Invalid: when the file cannot be written.
     """
+    import pyarrow as pa  # here: pyarrow takes a while to import (hrh --help stays fast)
+    import pyarrow.parquet as pq
+
     arrays = []
     for name in columns:
         values = [r.get(name) for r in rows]

@@ -7,14 +7,21 @@ actions are audited as ``local:cli``.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
+from hrh.cli._lazy import lazy
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors, to_plain
 from hrh.cli.data import app_context
 from hrh.domain.policy import LOCAL_ADMIN, ROLES
 from hrh.errors import Invalid
-from hrh.services import accounts, audit
+
+if TYPE_CHECKING:
+    from hrh.services import accounts, audit
+else:
+    accounts = lazy("hrh.services.accounts")
+    audit = lazy("hrh.services.audit")
 
 user_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal access tokens for the API.", no_args_is_help=True)

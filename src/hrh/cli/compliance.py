@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from hrh.cli import compliance_registry as registry
+from hrh.cli._lazy import lazy
 from hrh.cli._output import (
     FormatOption,
     OutputFormat,
@@ -21,7 +23,13 @@ from hrh.cli.data import app_context
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.domain.recruitment import Finding
 from hrh.errors import Invalid
-from hrh.services import compliance as svc
+
+if TYPE_CHECKING:
+    from hrh.services import compliance as svc
+    from hrh.services import compliance_scorecards as scorecards
+else:
+    svc = lazy("hrh.services.compliance")
+    scorecards = lazy("hrh.services.compliance_scorecards")
 
 app = typer.Typer(
     help="Ethical international recruitment: codes of practice checked on records.",
@@ -136,16 +144,50 @@ def findings_cmd(
 @handle_errors
 def scorecard_cmd(
     by: str = typer.Option(..., "--by", help="agency, employer, source or destination."),
+    by_year: bool = typer.Option(
+        False, "--by-year", help="One row per group and recruitment year (with the status then)."
+    ),
     output: OutputFormat = FormatOption,
 ) -> None:
-    """Records, records with findings, findings, rate and yearly trend per group."""
+    """Records, records with findings, findings, rate and yearly trend per group.
+
+    Agencies and employers also show their ethical-recruiter status today and, with
+    ``--by-year``, in each year (listed, partly_listed, not_listed, not_in_registry).
+    """
     with app_context() as ctx:
-        rows = [to_plain(r) for r in svc.scorecard(ctx, LOCAL_ADMIN, by)]
+        cards = scorecards.scorecard(ctx, LOCAL_ADMIN, by)
+    if by_year:
+        rows = [
+            {
+                "group": r.group,
+                **{k: v for k, v in to_plain(y).items() if k != "status"},
+                "status": y.status.status if y.status else None,
+            }
+            for r in cards
+            for y in r.years
+        ]
+        columns = ["group", "year", "records", "flagged_records", "findings", "rate", "status"]
+        emit(rows, output, title=f"Scorecard by {by} and year", columns=columns)
+        return
+    plain = [to_plain(r) for r in cards]
+    rows = [
+        {**p, "status_today": r.status.status if r.status else None}
+        for p, r in zip(plain, cards, strict=True)
+    ]
     emit(
         rows,
         output,
         title=f"Scorecard by {by}",
-        columns=["group", "records", "flagged_records", "findings", "rate", "trend"],
+        document=plain,
+        columns=[
+            "group",
+            "records",
+            "flagged_records",
+            "findings",
+            "rate",
+            "trend",
+            "status_today",
+        ],
     )
 
 

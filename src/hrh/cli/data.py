@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from hrh.cli._lazy import lazy
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors, to_plain
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
 from hrh.ingest.formats import FORMATS
-from hrh.services import imports
-from hrh.services.context import AppContext, open_context, upgrade_database
+
+if TYPE_CHECKING:
+    from hrh.services import context, imports
+    from hrh.services.context import AppContext
+else:
+    context = lazy("hrh.services.context")
+    imports = lazy("hrh.services.imports")
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 load_app = typer.Typer(help="Load the bundled reference data.", no_args_is_help=True)
@@ -24,7 +31,7 @@ load_app = typer.Typer(help="Load the bundled reference data.", no_args_is_help=
 @contextmanager
 def app_context(require_schema: bool = True) -> Iterator[AppContext]:
     """Open the application context for one command."""
-    ctx = open_context()
+    ctx = context.open_context()
     try:
         if require_schema:
             ctx.require_schema()
@@ -49,7 +56,7 @@ def _progress() -> Progress:
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest revision (SQLite or PostgreSQL)."""
     with app_context(require_schema=False) as ctx:
-        change = upgrade_database(ctx)
+        change = context.upgrade_database(ctx)
         url = ctx.engine.url.render_as_string(hide_password=True)
     err_console.print(f"Database {url}: schema {change.before or 'empty'} → {change.after}.")
 
@@ -82,7 +89,10 @@ def load_reference(
     )
     if result.agreements is not None:
         a = result.agreements
-        err_console.print(f"{a.rows} bundled agreements ({a.added + a.replaced} new or changed).")
+        kept = f"; {a.kept} edited or deleted here, left as they are" if a.kept else ""
+        err_console.print(
+            f"{a.rows} bundled agreements ({a.added + a.replaced} new or changed{kept})."
+        )
 
 
 @load_app.command("countries")

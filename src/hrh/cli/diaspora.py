@@ -8,14 +8,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from hrh.cli import diaspora_workflow
+from hrh.cli._lazy import lazy
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors, to_plain
 from hrh.cli.data import app_context
 from hrh.domain.policy import LOCAL_ADMIN
-from hrh.services import diaspora, diaspora_fhir, diaspora_matching, privacy
+
+if TYPE_CHECKING:
+    from hrh.services import diaspora, diaspora_fhir, diaspora_matching, privacy
+else:
+    diaspora = lazy("hrh.services.diaspora")
+    diaspora_fhir = lazy("hrh.services.diaspora_fhir")
+    diaspora_matching = lazy("hrh.services.diaspora_matching")
+    privacy = lazy("hrh.services.privacy")
 
 diaspora_app = typer.Typer(
     help="Diaspora professionals, opportunities and explained matching.", no_args_is_help=True

@@ -7,16 +7,23 @@ administrator's ``respond`` records a reply the professional gave by e-mail or p
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 
+from hrh.cli._lazy import lazy
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors, to_plain
 from hrh.cli.data import app_context
 from hrh.diaspora.workflow import Incentive, Outcome, PermanentReturn
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
-from hrh.services import diaspora_assignments as workflow
-from hrh.services import diaspora_returns as returns
+
+if TYPE_CHECKING:
+    from hrh.services import diaspora_assignments as workflow
+    from hrh.services import diaspora_returns as returns
+else:
+    workflow = lazy("hrh.services.diaspora_assignments")
+    returns = lazy("hrh.services.diaspora_returns")
 
 
 def _row(a: workflow.AssignmentView) -> dict[str, object]:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from hrh.cli._lazy import lazy
 from hrh.cli._output import FormatOption, OutputFormat, emit, handle_errors, to_plain
 from hrh.cli.data import app_context
-from hrh.services import economics
+
+if TYPE_CHECKING:
+    from hrh.services import economics
+else:
+    economics = lazy("hrh.services.economics")
 
 cost_app = typer.Typer(
     help="Economics of migration: the public investment lost with emigrating health workers "

@@ -7,15 +7,20 @@ by ``local:cli`` until ``hrh library publish`` publishes it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
+from hrh.cli._lazy import lazy
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors, to_plain
 from hrh.cli.data import app_context
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.domain.practices import PRACTICE_TYPES
-from hrh.services import library
+
+if TYPE_CHECKING:
+    from hrh.services import library
+else:
+    library = lazy("hrh.services.library")
 
 library_app = typer.Typer(
     help="The practice library: codes, agreements, incentives, return programmes and reforms.",

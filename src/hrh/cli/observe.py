@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
+from hrh.cli._lazy import lazy
 from hrh.cli._output import FormatOption, OutputFormat, emit, handle_errors, to_plain
 from hrh.cli.data import app_context
-from hrh.services import corridors as corridor_svc
-from hrh.services import indicators as indicator_svc
-from hrh.services import observatory
-from hrh.services import safeguards as ssl_svc
-from hrh.services import series as series_svc
+
+if TYPE_CHECKING:
+    from hrh.services import corridors as corridor_svc
+    from hrh.services import indicators as indicator_svc
+    from hrh.services import observatory
+    from hrh.services import safeguards as ssl_svc
+    from hrh.services import series as series_svc
+else:
+    corridor_svc = lazy("hrh.services.corridors")
+    indicator_svc = lazy("hrh.services.indicators")
+    observatory = lazy("hrh.services.observatory")
+    ssl_svc = lazy("hrh.services.safeguards")
+    series_svc = lazy("hrh.services.series")
 
 ssl_app = typer.Typer(
     help="The WHO Health Workforce Support and Safeguards List.", no_args_is_help=True

@@ -8,18 +8,25 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from hrh.cli._lazy import lazy
 from hrh.cli._output import FormatOption, OutputFormat, emit, err_console, handle_errors
 from hrh.cli._parquet import write_parquet
 from hrh.cli.data import app_context
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import Invalid
-from hrh.services import projection_runs as runs_svc
-from hrh.services import projections as svc
+from hrh.projection.defaults import DEFAULT_FROM, DEFAULT_REPLICATES, DEFAULT_UNTIL
+
+if TYPE_CHECKING:
+    from hrh.services import projection_runs as runs_svc
+    from hrh.services import projections as svc
+else:
+    runs_svc = lazy("hrh.services.projection_runs")
+    svc = lazy("hrh.services.projections")
 
 project_app = typer.Typer(
     help="Projections of supply and need, with scenarios and policy levers.",
@@ -77,8 +84,8 @@ CountriesOption = typer.Option(
     "-c",
     help="ISO3 codes, comma-separated (default: every country with data).",
 )
-FromOption = typer.Option(svc.DEFAULT_FROM, "--from", help="Base year (stocks at 1 January).")
-UntilOption = typer.Option(svc.DEFAULT_UNTIL, "--until", help="Last projected year.")
+FromOption = typer.Option(DEFAULT_FROM, "--from", help="Base year (stocks at 1 January).")
+UntilOption = typer.Option(DEFAULT_UNTIL, "--until", help="Last projected year.")
 OutOption = typer.Option(
     None,
     "--out",
@@ -134,7 +141,7 @@ def run_cmd(
         "quantiles of supply) or agent (one row per worker, replicates, quantiles).",
     ),
     replicates: int = typer.Option(
-        svc.DEFAULT_REPLICATES, "--replicates", "-n", help="Stochastic and agent modes: replicates."
+        DEFAULT_REPLICATES, "--replicates", "-n", help="Stochastic and agent modes: replicates."
     ),
     seed: int | None = typer.Option(
         None,
@@ -144,14 +151,23 @@ def run_cmd(
     workers: int | None = typer.Option(
         None,
         "--workers",
-        help="Stochastic mode: local processes for the replicates (default: the machine's "
-        "cores for large ensembles, this process for small ones). Results do not depend on it.",
+        help="Stochastic and agent modes: local processes for the replicates (default: the "
+        "machine's cores for large ensembles, this process for small ones). Results do not "
+        "depend on it.",
     ),
     scheduler: str | None = typer.Option(
         None,
         "--scheduler",
-        help="Stochastic mode: run the replicates on the Dask cluster at this address "
-        "(e.g. tcp://10.0.0.5:8786; needs `pip install 'hrh[dask]'`).",
+        help="Stochastic and agent modes: run the replicates on the Dask cluster at this "
+        "address (e.g. tcp://10.0.0.5:8786; needs `pip install 'hrh[dask]'`).",
+    ),
+    registry: Path | None = typer.Option(
+        None,
+        "--registry",
+        help="A registry of individual workers (CSV or .xlsx, one row per worker: worker_id, "
+        "country, cadre, birth_year or age, sex, workplace, graduation_year) that replaces "
+        "the stored stocks of its countries of training; in agent mode its workers are the "
+        "agents. Worker ids are checked, never kept. See docs/formats.md.",
     ),
     output: OutputFormat = FormatOption,
     out: Path | None = OutOption,
@@ -175,6 +191,7 @@ def run_cmd(
             on_step=tick,
             workers=workers,
             scheduler=scheduler,
+            registry=registry,
         )
         if store:
             request = runs_svc.RunRequest(
@@ -349,4 +366,7 @@ def _rounded(row: dict[str, Any]) -> dict[str, Any]:
 
 def register(app: typer.Typer) -> None:
     """Add the ``project`` commands to the root app."""
+    from hrh.cli import projection_jobs
+
+    projection_jobs.register(project_app)
     app.add_typer(project_app, name="project")

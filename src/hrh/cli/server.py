@@ -6,7 +6,6 @@ import typer
 
 from hrh.cli._output import err_console, handle_errors
 from hrh.cli.data import app_context
-from hrh.config import Settings
 
 
 def serve_cmd(
@@ -15,6 +14,8 @@ def serve_cmd(
 ) -> None:
     """Serve the REST API (/api/v1) and the web observatory."""
     import uvicorn
+
+    from hrh.config import Settings
 
     settings = Settings()
     with app_context():

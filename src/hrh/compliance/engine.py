@@ -17,10 +17,20 @@ from datetime import date
 
 from hrh.compliance.rules import CODE, RULES, Context, Rule
 from hrh.compliance.vector import evaluate_table
+from hrh.domain.finding_table import FindingTable
 from hrh.domain.recruitment import Agreement, CodeEdition, Finding, RecruitmentRecord, SafeguardList
 from hrh.domain.recruitment_table import RecordTable
 
-__all__ = ["RULES", "Context", "Summary", "evaluate", "evaluate_per_record", "summarise"]
+__all__ = [
+    "RULES",
+    "Context",
+    "FindingTable",
+    "Summary",
+    "evaluate",
+    "evaluate_columns",
+    "evaluate_per_record",
+    "summarise",
+]
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
@@ -79,9 +89,21 @@ def evaluate(
     """Return every finding of every rule in force on each record's date, in a stable order.
 
     The order is (organisation, record id, rule id), so shuffling the records changes nothing.
-    Columnar (``hrh.compliance.vector``): the rules run on the records' columns and build
-    their explanations in bulk; the results are those of :func:`evaluate_per_record`. Pass a
-    :class:`RecordTable` to skip building one from record objects.
+    The findings of :func:`evaluate_columns`, built as objects; the results are those of
+    :func:`evaluate_per_record`.
+    """
+    return evaluate_columns(records, rules, context).to_list()
+
+
+def evaluate_columns(
+    records: Iterable[RecruitmentRecord] | RecordTable, rules: Sequence[Rule], context: Context
+) -> FindingTable:
+    """Return the findings of :func:`evaluate` as columns, built as objects only when read.
+
+    Columnar (``hrh.compliance.vector``): the rules run on the records' columns and render
+    their explanations and evidence once per distinct combination of what they name; the
+    findings are sorted as columns. Pass a :class:`RecordTable` to skip building one from
+    record objects; the table's ``rows`` give each finding's record position in it.
     """
     if not isinstance(records, RecordTable):
         records = RecordTable.from_records(list(records))

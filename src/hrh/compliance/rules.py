@@ -119,6 +119,68 @@ class Rule:
 _RESIDENCE = "Residence decides the list test (UK Code practice), not nationality ({nat}) or birth."
 
 
+@dataclass(frozen=True)
+class Texts:
+    """The explanations of the rules, as ``str.format`` templates: the one source of their words.
+
+    Both the per-record checks here and their bulk twins (``hrh.compliance.vector``) render
+    them, so the two engines cannot say different things. Values are filled in already
+    formatted (numbers with ``:g``, dates as YYYY-MM-DD).
+    """
+
+    ssl_note: str = (
+        "No breach: {residence} is on the WHO safeguards list {version}, but {why}, which is "
+        "not active recruitment."
+    )
+    ssl: str = (
+        "Active recruitment of a candidate resident in {residence}, which is on the WHO health "
+        "workforce support and safeguards list {version} (in force since {effective}), with no "
+        "government-to-government agreement covering {cadre} to {destination} on {on} ({why}). "
+        + _RESIDENCE
+    )
+    amber: str = (
+        "{residence} is an amber country in the {title} ({edition} edition): active "
+        "recruitment is allowed only under a government-to-government agreement's terms, "
+        "and {why}. " + _RESIDENCE
+    )
+    amber_routes: str = (
+        "agreement {agreement} covers it but allows only the route(s) {routes}, not {route}"
+    )
+    amber_uncovered: str = "no agreement covers {cadre} from {residence} to {destination} on {on}"
+    fee: str = (
+        "The candidate was charged a recruitment fee of {fee} {currency}. The code forbids "
+        "charging candidates any fee, whatever the amount or currency."
+    )
+    no_currency: str = "(currency not given)"
+    #: rendered, then any double space made single (an empty currency)
+    repayment: str = (
+        "The contract has a repayment clause of {amount} {currency} over {months} months, "
+        "longer than the {limit} months accepted under the {edition} edition."
+    )
+    terms: str = (
+        "The salary offered ({offered} a year) is {gap} below that of comparable domestic "
+        "staff ({domestic} a year, same currency). The code asks that internationally "
+        "recruited staff be employed on the same terms as comparable domestic staff."
+    )
+    agency: str = (
+        "The agency {name} was not on the ethical recruiters list on {on}, according to the "
+        "organisations registry ({periods}{registry}). This is a flag for follow-up, not a "
+        "breach in itself."
+    )
+    agency_periods: str = "its periods on the list: {periods}"
+    agency_no_period: str = "no period on the list recorded"
+    agency_registry: str = "; registry source: {source}"
+
+    @staticmethod
+    def around(template: str, at: str, /, **values: str) -> tuple[str, str]:
+        """Render ``template`` but for its one ``{at}`` field: the text before it and after."""
+        head, tail = template.split("{" + at + "}")
+        return head.format(**values), tail.format(**values)
+
+
+TEXTS = Texts()
+
+
 def _activeness(record: RecruitmentRecord, covered: list[Agreement]) -> tuple[bool, str]:
     """Tell whether the recruitment counts as active, and why."""
     if record.route == "direct_application":
@@ -155,20 +217,20 @@ def check_ssl(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Findi
     }
     if not active:
         if record.route == "direct_application":
-            text = (
-                f"No breach: {res} is on the WHO safeguards list {ssl.version}, but {why}, "
-                "which is not active recruitment."
-            )
+            text = TEXTS.ssl_note.format(residence=res, version=ssl.version, why=why)
             return [rule.finding(record, ctx, text, evidence, severity="info")]
         return []
     if covered:
         return []
-    text = (
-        f"Active recruitment of a candidate resident in {res}, which is on the WHO health "
-        f"workforce support and safeguards list {ssl.version} (in force since "
-        f"{ssl.effective.isoformat()}), with no government-to-government agreement covering "
-        f"{record.cadre} to {record.destination} on {on.isoformat()} ({why}). "
-        + _RESIDENCE.format(nat=record.candidate_nationality)
+    text = TEXTS.ssl.format(
+        residence=res,
+        version=ssl.version,
+        effective=ssl.effective.isoformat(),
+        cadre=record.cadre,
+        destination=record.destination,
+        on=on.isoformat(),
+        why=why,
+        nat=record.candidate_nationality,
     )
     return [rule.finding(record, ctx, text, evidence)]
 
@@ -192,19 +254,19 @@ def check_amber(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Fin
     if covered:
         a = covered[0]
         evidence["agreement"] = a.agreement_id
-        why = (
-            f"agreement {a.agreement_id} covers it but allows only the route(s) "
-            f"{', '.join(sorted(a.routes))}, not {record.route}"
+        why = TEXTS.amber_routes.format(
+            agreement=a.agreement_id, routes=", ".join(sorted(a.routes)), route=record.route
         )
     else:
-        why = (
-            f"no agreement covers {record.cadre} from {res} to {record.destination} "
-            f"on {on.isoformat()}"
+        why = TEXTS.amber_uncovered.format(
+            cadre=record.cadre, residence=res, destination=record.destination, on=on.isoformat()
         )
-    text = (
-        f"{res} is an amber country in the {ed.title} ({ed.edition} edition): active "
-        f"recruitment is allowed only under a government-to-government agreement's terms, "
-        f"and {why}. " + _RESIDENCE.format(nat=record.candidate_nationality)
+    text = TEXTS.amber.format(
+        residence=res,
+        title=ed.title,
+        edition=ed.edition,
+        why=why,
+        nat=record.candidate_nationality,
     )
     return [rule.finding(record, ctx, text, evidence)]
 
@@ -213,11 +275,8 @@ def check_fee(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Findi
     """Any fee charged to the candidate, in any currency."""
     if record.fee_charged_to_candidate <= 0:
         return []
-    cur = record.fee_currency or "(currency not given)"
-    text = (
-        f"The candidate was charged a recruitment fee of {record.fee_charged_to_candidate:g} "
-        f"{cur}. The code forbids charging candidates any fee, whatever the amount or currency."
-    )
+    cur = record.fee_currency or TEXTS.no_currency
+    text = TEXTS.fee.format(fee=f"{record.fee_charged_to_candidate:g}", currency=cur)
     evidence = {"fee": f"{record.fee_charged_to_candidate:g}", "currency": record.fee_currency}
     return [rule.finding(record, ctx, text, evidence)]
 
@@ -231,10 +290,12 @@ def check_repayment(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list
         return []
     if months <= ed.repayment_max_months:
         return []
-    text = (
-        f"The contract has a repayment clause of {record.repayment_clause_amount:g} "
-        f"{record.fee_currency or ''} over {months:g} months, longer than the "
-        f"{ed.repayment_max_months:g} months accepted under the {ed.edition} edition."
+    text = TEXTS.repayment.format(
+        amount=f"{record.repayment_clause_amount:g}",
+        currency=record.fee_currency or "",
+        months=f"{months:g}",
+        limit=f"{ed.repayment_max_months:g}",
+        edition=ed.edition,
     ).replace("  ", " ")
     evidence = {
         "amount": f"{record.repayment_clause_amount:g}",
@@ -250,12 +311,7 @@ def check_terms(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Fin
     if offered is None or domestic is None or not offered < domestic:
         return []
     gap = domestic - offered
-    text = (
-        f"The salary offered ({offered:g} a year) is {gap:g} below that of comparable "
-        f"domestic staff ({domestic:g} a year, same currency). The code asks that "
-        "internationally recruited staff be employed on the same terms as comparable "
-        "domestic staff."
-    )
+    text = TEXTS.terms.format(offered=f"{offered:g}", gap=f"{gap:g}", domestic=f"{domestic:g}")
     evidence = {
         "salary_offered": f"{offered:g}",
         "domestic_salary": f"{domestic:g}",
@@ -280,12 +336,13 @@ def check_ethical_recruiter(rule: Rule, record: RecruitmentRecord, ctx: Context)
         f" ({p.source})"
         for p in org.listings
     )
-    text = (
-        f"The agency {org.name} was not on the ethical recruiters list on {on.isoformat()}, "
-        "according to the organisations registry ("
-        + (f"its periods on the list: {periods}" if periods else "no period on the list recorded")
-        + (f"; registry source: {org.source}" if org.source else "")
-        + "). This is a flag for follow-up, not a breach in itself."
+    text = TEXTS.agency.format(
+        name=org.name,
+        on=on.isoformat(),
+        periods=(
+            TEXTS.agency_periods.format(periods=periods) if periods else TEXTS.agency_no_period
+        ),
+        registry=TEXTS.agency_registry.format(source=org.source) if org.source else "",
     )
     evidence = {"organisation": org.name, "listed_periods": periods or "none"}
     if org.source:

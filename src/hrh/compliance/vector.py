@@ -7,21 +7,22 @@ once per distinct combination of the inputs they name (the date apart, which is 
 finding). A rule it does not know runs its own check per record, on the records its candidate
 mask (``MASKS``) selects, or on every record in force.
 
-The findings are exactly those of the per-record loop (``engine.evaluate_per_record``): same
-records, rule ids, severities, explanations, sources and evidence, in the same order. Each
-bulk function mirrors its rule's check in ``hrh.compliance.rules``; the property tests compare
-the two engines on random records, so a check changed without its bulk twin fails them.
+The findings are returned as columns (a :class:`FindingTable`, sorted with ``numpy.lexsort``)
+and are exactly those of the per-record loop (``engine.evaluate_per_record``) once built: same
+records, rule ids, severities, explanations, sources and evidence, in the same order. The
+explanations render the templates the checks render (``rules.TEXTS``); each bulk function
+mirrors its rule's check in ``hrh.compliance.rules``, and the property tests compare the two
+engines on random records, so a check changed without its bulk twin fails them.
 """
 
 from __future__ import annotations
 
 import gc
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
-from itertools import pairwise, repeat
+from itertools import pairwise
 from operator import lt
 from typing import Any
 
@@ -29,8 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from hrh.compliance.rules import (
-    _RESIDENCE,
     CODE,
+    TEXTS,
     Check,
     Context,
     Rule,
@@ -42,6 +43,7 @@ from hrh.compliance.rules import (
     check_ssl,
     check_terms,
 )
+from hrh.domain.finding_table import FIELDS, Col, FindingTable
 from hrh.domain.recruitment import Agreement, CodeEdition, Finding, RecruitmentRecord
 from hrh.domain.recruitment_table import RecordTable
 
@@ -50,15 +52,6 @@ Ints = npt.NDArray[np.int64]
 
 DIRECT, REFERRAL, G2G, OTHER = 0, 1, 2, 3  # route kinds, as _activeness reads the route
 _KINDS = {"direct_application": DIRECT, "referral": REFERRAL, "g2g": G2G}
-_FINDING_FIELDS = (
-    "record_id",
-    "organisation",
-    "rule_id",
-    "severity",
-    "explanation",
-    "source",
-    "evidence",
-)
 
 
 class View:
@@ -171,8 +164,6 @@ class View:
 
 
 _EPOCH = date(1970, 1, 1).toordinal()  # day 0 of numpy's datetime64
-Col = tuple[Ints, list[Any]]
-"""A column in dictionary form: ``values[codes[i]]`` is item ``i``'s value."""
 
 
 def _in_force(effective: Sequence[int], on: Ints) -> Ints:
@@ -293,36 +284,38 @@ def bulk_ssl(rule: Rule, v: View, live: Mask) -> Block:
     )
     evidence = _render(lambda g, d: {**protos[g], "checked_on": days[d]}, gc, dc)
     notes = _render(
-        lambda r, s, w: (
-            f"No breach: {res[r]} is on the WHO safeguards list {lists[s].version}, but "
-            f"{whys[w]}, which is not active recruitment."
+        lambda r, s, w: TEXTS.ssl_note.format(
+            residence=res[r], version=lists[s].version, why=whys[w]
         ),
         rc,
         sc,
         wc,
     )
-    hc, heads = _render(
-        lambda r, s, k, d: (
-            f"Active recruitment of a candidate resident in {res[r]}, which is on the WHO "
-            f"health workforce support and safeguards list {lists[s].version} (in force since "
-            f"{lists[s].effective.isoformat()}), with no government-to-government agreement "
-            f"covering {cadres[k]} to {dests[d]} on "
+    pc, parts = _render(  # the text but for its date: before it and after it
+        lambda r, s, k, d, w, n: TEXTS.around(
+            TEXTS.ssl,
+            "on",
+            residence=res[r],
+            version=lists[s].version,
+            effective=lists[s].effective.isoformat(),
+            cadre=cadres[k],
+            destination=dests[d],
+            why=whys[w],
+            nat=nat.values[n],
         ),
         rc,
         sc,
         v.cadre.codes[idx],
         v.destination.codes[idx],
-    )
-    tc, tails = _render(
-        lambda w, n: f" ({whys[w]}). " + _RESIDENCE.format(nat=nat.values[n]), wc, nc
+        wc,
+        nc,
     )
     text = _render(
-        lambda i, note, h, d, t: notes[1][note] if i else heads[h] + days[d] + tails[t],
+        lambda i, note, p, d: notes[1][note] if i else parts[p][0] + days[d] + parts[p][1],
         info.astype(np.int64),
         np.where(info, notes[0], 0),
-        np.where(info, 0, hc),
+        np.where(info, 0, pc),
         np.where(info, 0, dc),
-        np.where(info, 0, tc),
     )
     return Block(idx, (info.astype(np.int64), [rule.severity, "info"]), text, evidence)
 
@@ -365,16 +358,21 @@ def bulk_amber(rule: Rule, v: View, live: Mask) -> Block:
     def say(r: int, e: int, rt: int, a: int, k: int, d: int, n: int, day: int) -> str:
         if a > 0:
             agreement = ags[a - 1]
-            why = (
-                f"agreement {agreement.agreement_id} covers it but allows only the route(s) "
-                f"{', '.join(sorted(agreement.routes))}, not {routes[rt]}"
+            why = TEXTS.amber_routes.format(
+                agreement=agreement.agreement_id,
+                routes=", ".join(sorted(agreement.routes)),
+                route=routes[rt],
             )
         else:
-            why = f"no agreement covers {cadres[k]} from {res[r]} to {dests[d]} on {days[day]}"
-        return (
-            f"{res[r]} is an amber country in the {eds[e].title} ({eds[e].edition} edition): "
-            "active recruitment is allowed only under a government-to-government agreement's "
-            f"terms, and {why}. " + _RESIDENCE.format(nat=nat.values[n])
+            why = TEXTS.amber_uncovered.format(
+                cadre=cadres[k], residence=res[r], destination=dests[d], on=days[day]
+            )
+        return TEXTS.amber.format(
+            residence=res[r],
+            title=eds[e].title,
+            edition=eds[e].edition,
+            why=why,
+            nat=nat.values[n],
         )
 
     covered = first >= 0  # only the text without an agreement names the cadre and date
@@ -402,11 +400,7 @@ def bulk_fee(rule: Rule, v: View, live: Mask) -> Block:
     cc = v.table.coded("fee_currency").codes[idx]
     dc, days = v.days(idx)
     text = _render(
-        lambda f, c: (
-            f"The candidate was charged a recruitment fee of {amounts[f]} "
-            f"{cur[c] or '(currency not given)'}. The code forbids charging candidates any "
-            "fee, whatever the amount or currency."
-        ),
+        lambda f, c: TEXTS.fee.format(fee=amounts[f], currency=cur[c] or TEXTS.no_currency),
         fc,
         cc,
     )
@@ -433,10 +427,12 @@ def bulk_repayment(rule: Rule, v: View, live: Mask) -> Block:
     lc, caps_text = _numbers(limits)
     dc, days = v.days(idx)
     text = _render(
-        lambda a, c, m, cap, e: (
-            f"The contract has a repayment clause of {amounts[a]} {cur[c] or ''} over "
-            f"{spans[m]} months, longer than the {caps_text[cap]} months accepted under the "
-            f"{eds[e].edition} edition."
+        lambda a, c, m, cap, e: TEXTS.repayment.format(
+            amount=amounts[a],
+            currency=cur[c] or "",
+            months=spans[m],
+            limit=caps_text[cap],
+            edition=eds[e].edition,
         ).replace("  ", " "),
         ac,
         v.table.coded("fee_currency").codes[idx],
@@ -474,12 +470,7 @@ def bulk_terms(rule: Rule, v: View, live: Mask) -> Block:
         gc, gaps = _numbers(domestic[idx] - offered[idx])
     dc, days = v.days(idx)
     text = _render(
-        lambda o, d, g: (
-            f"The salary offered ({o_txt[o]} a year) is {gaps[g]} below that of comparable "
-            f"domestic staff ({d_txt[d]} a year, same currency). The code asks that "
-            "internationally recruited staff be employed on the same terms as comparable "
-            "domestic staff."
-        ),
+        lambda o, d, g: TEXTS.terms.format(offered=o_txt[o], gap=gaps[g], domestic=d_txt[d]),
         oc,
         dmc,
         gc,
@@ -532,24 +523,21 @@ def bulk_ethical_recruiter(rule: Rule, v: View, live: Mask) -> Block:
                 f"{p.valid_to.isoformat() if p.valid_to else 'open'} ({p.source})"
                 for p in o.listings
             )
-            tail = (
-                ", according to the organisations registry ("
-                + (
-                    f"its periods on the list: {periods}"
+            head, tail = TEXTS.around(
+                TEXTS.agency,
+                "on",
+                name=o.name,
+                periods=(
+                    TEXTS.agency_periods.format(periods=periods)
                     if periods
-                    else "no period on the list recorded"
-                )
-                + (f"; registry source: {o.source}" if o.source else "")
-                + "). This is a flag for follow-up, not a breach in itself."
+                    else TEXTS.agency_no_period
+                ),
+                registry=TEXTS.agency_registry.format(source=o.source) if o.source else "",
             )
             ev = {"checked_on": "", "organisation": o.name, "listed_periods": periods or "none"}
             if o.source:
                 ev["registry_source"] = o.source
-            parts[code] = (
-                f"The agency {o.name} was not on the ethical recruiters list on ",
-                tail,
-                ev,
-            )
+            parts[code] = (head, tail, ev)
         return parts[code]
 
     text = _render(
@@ -582,13 +570,13 @@ rule with no mask either is checked on every record in force."""
 
 def evaluate_table(
     table: RecordTable, rules: Sequence[Rule], context: Context, memo: Context
-) -> list[Finding]:
+) -> FindingTable:
     """Return the findings of ``rules`` on ``table``, those of the per-record loop exactly.
 
     ``memo`` is ``context`` with its look-ups remembered, for the rules checked per record.
     """
     if not len(table) or not rules:
-        return []
+        return FindingTable.empty()
     with _no_cyclic_gc():
         return _evaluate(table, rules, context, memo)
 
@@ -612,7 +600,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 def _evaluate(
     table: RecordTable, rules: Sequence[Rule], context: Context, memo: Context
-) -> list[Finding]:
+) -> FindingTable:
     v = View(table, context)
     blocks: list[tuple[int, Rule, Block]] = []
     made: list[tuple[int, int, int, Finding]] = []  # record, rule position, sub, finding
@@ -633,7 +621,9 @@ def _evaluate(
 
 def _stack(cols: list[Col]) -> Col:
     """One dictionary column from several (their values side by side)."""
-    codes, values, offset = [], [], 0
+    codes: list[Ints] = []
+    values: list[Any] = []
+    offset = 0
     for c, vals in cols:
         codes.append(c + offset)
         values.extend(vals)
@@ -650,8 +640,8 @@ def _ranked(col: Col) -> Ints:
 
 def _assemble(
     v: View, blocks: list[tuple[int, Rule, Block]], made: list[tuple[int, int, int, Finding]]
-) -> list[Finding]:
-    """Build the findings sorted by (organisation, record id, rule id, severity).
+) -> FindingTable:
+    """The findings as columns, sorted by (organisation, record id, rule id, severity).
 
     Ties keep the per-record loop's order: record, then rule, then the check's own order.
     """
@@ -662,7 +652,7 @@ def _assemble(
     )
     n_bulk = len(rows) - len(made)
     if not len(rows):
-        return []
+        return FindingTable.empty()
     mine = np.arange(len(made), dtype=np.int64)
 
     def extra(values: list[Any]) -> list[Col]:
@@ -699,52 +689,11 @@ def _assemble(
     id_rank = _id_ranks(orgs, rows, record_id)
     order = np.lexsort((tie, what, orgs * (int(id_rank.max()) + 1) + id_rank))
 
-    (
-        (a_at, a_of),
-        (b_at, b_of),
-        (c_at, c_of),
-        (d_at, d_of),
-        (e_at, e_of),
-        (f_at, f_of),
-        (
-            g_at,
-            g_of,
-        ),
-    ) = [
-        (codes[order].tolist(), values)
-        for codes, values in (record_id, organisation, rule_id, severity, text, source, evidence)
-    ]
-    together = zip(a_at, b_at, c_at, d_at, e_at, f_at, g_at, strict=True)
-    if not _FAST_FINDINGS:
-        return [
-            Finding(a_of[a], b_of[b], c_of[c], d_of[d], e_of[e], f_of[f], g_of[g])
-            for a, b, c, d, e, f, g in together
-        ]
-    # Each finding filled as unpickling does (its ``__dict__`` set at once): a frozen
-    # dataclass's ``__init__`` sets each field through ``object.__setattr__``, which costs
-    # more than everything else here; the objects are equal either way.
-    fields_ = [
-        {
-            "record_id": a_of[a],
-            "organisation": b_of[b],
-            "rule_id": c_of[c],
-            "severity": d_of[d],
-            "explanation": e_of[e],
-            "source": f_of[f],
-            "evidence": g_of[g],
-        }
-        for a, b, c, d, e, f, g in together
-    ]
-    out = list(map(_new, repeat(Finding, len(fields_))))
-    deque(map(_put, out, repeat("__dict__"), fields_), maxlen=0)
-    return out
-
-
-_new, _put = object.__new__, object.__setattr__
-_FAST_FINDINGS = (
-    not hasattr(Finding, "__slots__") and tuple(f.name for f in fields(Finding)) == _FINDING_FIELDS
-)
-"""Whether findings can be built by filling ``__dict__`` (a plain frozen dataclass)."""
+    cols = (record_id, organisation, rule_id, severity, text, source, evidence)
+    ordered = {
+        name: (codes[order], values) for name, (codes, values) in zip(FIELDS, cols, strict=True)
+    }
+    return FindingTable(rows[order], ordered)
 
 
 def _id_ranks(orgs: Ints, rows: Ints, record_id: Col) -> Ints:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from hrh.errors import Conflict, Invalid
+from hrh.errors import M_, Conflict, Invalid, Text
 
 STATUSES: tuple[str, ...] = (
     "proposed",
@@ -54,13 +54,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 #: The past participle of each event, for messages.
 _DONE = {
-    "accept": "accepted",
-    "decline": "declined",
-    "confirm": "confirmed",
-    "start": "started",
-    "complete": "completed",
-    "cancel": "cancelled",
+    "accept": M_("accepted"),
+    "decline": M_("declined"),
+    "confirm": M_("confirmed"),
+    "start": M_("started"),
+    "complete": M_("completed"),
+    "cancel": M_("cancelled"),
 }
+#: The statuses as words in a sentence (translated on the web pages).
+_STATUS_WORDS = {**{v: v for v in _DONE.values()}, "proposed": M_("proposed")}
 
 
 def allowed_events(status: str) -> list[str]:
@@ -82,8 +84,22 @@ def next_status(status: str, event: str) -> str:
     if status in sources:
         return target
     moves = allowed_events(status)
-    tail = f"from {status} it may be: {', '.join(moves)}" if moves else "it is final"
-    raise Conflict(f"An assignment that is {status} cannot be {_DONE[event]} ({tail}).")
+    word, done = Text(_STATUS_WORDS.get(status, status)), Text(_DONE[event])
+    if moves:
+        raise Conflict.of(
+            M_(
+                "An assignment that is %(status)s cannot be %(done)s (from %(status)s it may be: "
+                "%(moves)s)."
+            ),
+            status=word,
+            done=done,
+            moves=", ".join(moves),
+        )
+    raise Conflict.of(
+        M_("An assignment that is %(status)s cannot be %(done)s (it is final)."),
+        status=word,
+        done=done,
+    )
 
 
 def check_capacity(holding: int, slots: int, opportunity_id: str) -> None:
@@ -96,10 +112,11 @@ def check_capacity(holding: int, slots: int, opportunity_id: str) -> None:
     hrh.errors.Conflict: Opportunity O1 has all its 2 slot(s) filled by confirmed assignments. Cancel a confirmed assignment first, or add slots to the opportunity.
     """  # noqa: E501
     if holding >= slots:
-        raise Conflict(
-            f"Opportunity {opportunity_id} has all its {slots} slot(s) filled by "
-            "confirmed assignments.",
-            hint="Cancel a confirmed assignment first, or add slots to the opportunity.",
+        raise Conflict.of(
+            M_("Opportunity %(id)s has all its %(slots)s slot(s) filled by confirmed assignments."),
+            hint=M_("Cancel a confirmed assignment first, or add slots to the opportunity."),
+            id=opportunity_id,
+            slots=slots,
         )
 
 

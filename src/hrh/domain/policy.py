@@ -62,6 +62,9 @@ POLICY: dict[str, dict[str, str]] = {
     "organisations.read": {"recruiter": "organisation", "analyst": "any", "admin": "any"},
     "organisations.write": {"analyst": "any", "admin": "any"},
     "agreements.write": {"analyst": "any", "admin": "any"},
+    # deleting a wrongly entered registry entry: admins only (an ended one is edited instead)
+    "organisations.delete": {"admin": "any"},
+    "agreements.delete": {"admin": "any"},
     # --- diaspora --- profiles hold personal data
     "opportunities.write": {"programme_officer": "countries", "admin": "any"},
     "opportunities.read": {"programme_officer": "countries", "admin": "any"},
@@ -122,8 +125,10 @@ ACTIONS: dict[str, str] = {
     # --- compliance actions ---
     "candidates.read": "see a recruitment candidate's name, e-mail, birth date and notes",
     "organisations.read": "read the organisations registry (agencies and employers)",
-    "organisations.write": "add or import organisations and their ethical-recruiter status",
-    "agreements.write": "add or import government-to-government agreements",
+    "organisations.write": "add, import or edit organisations and their ethical-recruiter status",
+    "agreements.write": "add, import, edit or end government-to-government agreements",
+    "organisations.delete": "delete a wrongly entered organisation from the registry",
+    "agreements.delete": "delete a wrongly entered agreement from the registry",
     # --- diaspora actions ---
     "assignments.read": "see assignments (officers: their countries; members: their own)",
     "assignments.propose": "propose professionals for opportunities",

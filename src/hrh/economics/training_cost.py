@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from hrh.errors import Invalid
+from hrh.errors import M_, Invalid, Text
 
 RATE_SCENARIOS = ("low", "central", "high")
 
@@ -28,22 +28,32 @@ RATE_SCENARIOS = ("low", "central", "high")
 def _check_amount(value: float, what: str) -> float:
     """Return ``value`` as a float when it is a finite number ≥ 0, else raise Invalid."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Invalid(f"{what} must be a number, got {value!r}.")
+        raise Invalid.of(
+            M_("%(what)s must be a number, got %(value)s."), what=Text(what), value=repr(value)
+        )
     if not math.isfinite(value) or value < 0:
-        raise Invalid(
-            f"{what} must be a finite amount of 0 or more, got {value!r}.",
-            hint="Costs, years and stocks cannot be negative.",
+        raise Invalid.of(
+            M_("%(what)s must be a finite amount of 0 or more, got %(value)s."),
+            hint=M_("Costs, years and stocks cannot be negative."),
+            what=Text(what),
+            value=repr(value),
         )
     return float(value)
 
 
-def _check_rate(rate: float, what: str = "Interest rate") -> float:
+def _check_rate(rate: float, what: str = M_("Interest rate")) -> float:
     if isinstance(rate, bool) or not isinstance(rate, int | float) or not math.isfinite(rate):
-        raise Invalid(f"{what} must be a finite number, got {rate!r}.")
+        raise Invalid.of(
+            M_("%(what)s must be a finite number, got %(value)s."),
+            what=Text(what),
+            value=repr(rate),
+        )
     if rate <= -1:
-        raise Invalid(
-            f"{what} {rate!r} is −100 % or less; expected a rate above −1 (−100 %).",
-            hint="Give rates as fractions (0.0665) or with a percent sign (6.65%).",
+        raise Invalid.of(
+            M_("%(what)s %(value)s is −100 %% or less; expected a rate above −1 (−100 %%)."),
+            hint=M_("Give rates as fractions (0.0665) or with a percent sign (6.65%)."),
+            what=Text(what),
+            value=repr(rate),
         )
     return float(rate)
 
@@ -71,9 +81,9 @@ def future_value(cost: float, rate: float, years: float) -> float:
     Raises:
         Invalid: for a negative or non-finite cost or years, a rate ≤ −100 %, or an overflow.
     """
-    c = _check_amount(cost, "Cost")
+    c = _check_amount(cost, M_("Cost"))
     r = _check_rate(rate)
-    n = _check_amount(years, "Years")
+    n = _check_amount(years, M_("Years"))
     try:
         growth = (1.0 + r) ** n
     except OverflowError:
@@ -92,7 +102,7 @@ def parse_rate(text: str | float) -> float:
     Traceback (most recent call last):
     hrh.errors.Invalid: Interest rate '6.65' is ambiguous: ...
     """
-    return _parse_fraction(text, "Interest rate", _check_rate)
+    return _parse_fraction(text, M_("Interest rate"), _check_rate)
 
 
 def parse_share(text: str | float) -> float:
@@ -101,11 +111,12 @@ def parse_share(text: str | float) -> float:
     >>> parse_share("25%"), parse_share(0.1)
     (0.25, 0.1)
     """
-    share = _parse_fraction(text, "Refund share", _check_amount)
+    share = _parse_fraction(text, M_("Refund share"), _check_amount)
     if share > 1:
-        raise Invalid(
-            f"Refund share {text!r} is above 100 %; expected a share between 0 and 1.",
-            hint="Write 0.25 or 25% for a quarter of the loss.",
+        raise Invalid.of(
+            M_("Refund share %(value)s is above 100 %%; expected a share between 0 and 1."),
+            hint=M_("Write 0.25 or 25% for a quarter of the loss."),
+            value=repr(text),
         )
     return share
 
@@ -120,18 +131,23 @@ def _parse_fraction(text: str | float, what: str, check: Callable[[float, str], 
                 raise ValueError(raw)
             value = float(raw.removesuffix("%").strip())
         except ValueError:
-            raise Invalid(
-                f"{what} {text!r} is not a number.",
-                hint="Write a fraction such as 0.0665 or a percentage such as 6.65%.",
+            raise Invalid.of(
+                M_("%(what)s %(value)s is not a number."),
+                hint=M_("Write a fraction such as 0.0665 or a percentage such as 6.65%."),
+                what=Text(what),
+                value=repr(text),
             ) from None
     else:
         value = text
     if percent and math.isfinite(value):
         value = round(value / 100, 12)
     elif not percent and isinstance(value, int | float) and math.isfinite(value) and value > 1:
-        raise Invalid(
-            f"{what} {text!r} is ambiguous: expected a fraction such as 0.0665.",
-            hint=f"For {value:g} percent write {value:g}%.",
+        raise Invalid.of(
+            M_("%(what)s %(value)s is ambiguous: expected a fraction such as 0.0665."),
+            hint=M_("For %(n)s percent write %(n)s%%."),
+            what=Text(what),
+            value=repr(text),
+            n=f"{value:g}",
         )
     return check(value, what)
 
@@ -158,7 +174,7 @@ class EducationCost:
     source: str = ""
 
     def __post_init__(self) -> None:
-        _check_amount(self.total, "Education cost")
+        _check_amount(self.total, M_("Education cost"))
         named = (
             ("Primary", self.primary),
             ("Secondary", self.secondary),
@@ -279,7 +295,7 @@ def lost_investment(
     cost: EducationCost | float, rate: float, years: float, scenario: str = "central"
 ) -> LostInvestment:
     """Return the lost investment per emigrant: FV = C × (1 + r)^n."""
-    c = cost.total if isinstance(cost, EducationCost) else _check_amount(cost, "Cost")
+    c = cost.total if isinstance(cost, EducationCost) else _check_amount(cost, M_("Cost"))
     return LostInvestment(scenario, rate, years, c, future_value(c, rate, years))
 
 
@@ -482,7 +498,7 @@ def cost_share(
             place that costs nothing.
     """
     loss = _check_amount(loss_per_recruit, "Loss per recruit")
-    share = _check_amount(refund_share, "Refund share")
+    share = _check_amount(refund_share, M_("Refund share"))
     if share > 1:
         raise Invalid(f"Refund share {share:g} is above 1; expected a share between 0 and 1.")
     place = _check_amount(training_place_cost, "Training place cost")

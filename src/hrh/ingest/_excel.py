@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from hrh.errors import Invalid, Problem
+from hrh.errors import M_, Invalid, Problem
 
 #: Largest total of the decompressed parts accepted.
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
@@ -26,27 +26,36 @@ def check_workbook(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise Invalid(
-            f"{path.name} is not an Excel workbook (.xlsx) ({exc}).",
-            hint="Save it as .xlsx or as CSV UTF-8.",
-            problems=[Problem(path.name, None, None, None, "an .xlsx (zip) workbook")],
+        raise Invalid.of(
+            M_("%(file)s is not an Excel workbook (.xlsx) (%(reason)s)."),
+            hint=M_("Save it as .xlsx or as CSV UTF-8."),
+            problems=[Problem.of(path.name, None, None, None, M_("an .xlsx (zip) workbook"))],
+            file=path.name,
+            reason=str(exc),
         ) from None
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise Invalid(f"{path.name} is a zip archive but not an Excel workbook.")
+        raise Invalid.of(M_("%(file)s is a zip archive but not an Excel workbook."), file=path.name)
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
-        raise Invalid(
-            f"{path.name} expands to {total / 2**20:,.0f} MB; the limit is "
-            f"{MAX_UNCOMPRESSED / 2**20:,.0f} MB.",
-            hint="Split the workbook or import it as CSV.",
+        raise Invalid.of(
+            M_("%(file)s expands to %(size)s MB; the limit is %(limit)s MB."),
+            hint=M_("Split the workbook or import it as CSV."),
+            file=path.name,
+            size=f"{total / 2**20:,.0f}",
+            limit=f"{MAX_UNCOMPRESSED / 2**20:,.0f}",
         )
     for i in infos:
         ratio = i.file_size // max(i.compress_size, 1)
         if i.file_size > _MIN_RATIO_SIZE and ratio > MAX_RATIO:
-            raise Invalid(
-                f"{path.name}: part {i.filename} is compressed {ratio} times; "
-                "refused as a possible zip bomb."
+            raise Invalid.of(
+                M_(
+                    "%(file)s: part %(part)s is compressed %(ratio)s times; "
+                    "refused as a possible zip bomb."
+                ),
+                file=path.name,
+                part=i.filename,
+                ratio=ratio,
             )
 
 
@@ -58,4 +67,8 @@ def open_workbook(path: Path) -> Any:
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise Invalid(f"{path.name} is not a readable Excel workbook ({exc}).") from exc
+        raise Invalid.of(
+            M_("%(file)s is not a readable Excel workbook (%(reason)s)."),
+            file=path.name,
+            reason=str(exc),
+        ) from exc

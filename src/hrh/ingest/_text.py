@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from hrh.errors import Invalid, Problem
+from hrh.errors import M_, Invalid, Problem
 
 
 def read_text(path: Path, encodings: Sequence[str] = ("utf-8-sig",)) -> str:
@@ -19,12 +19,13 @@ def read_text(path: Path, encodings: Sequence[str] = ("utf-8-sig",)) -> str:
             names the line of the first undecodable byte.
     """
     if not path.exists():
-        raise Invalid(f"File not found: {path}.")
+        raise Invalid.of(M_("File not found: %(path)s."), path=str(path))
     data = path.read_bytes()
     if not data.strip():
-        raise Invalid(
-            f"{path.name} is empty.",
-            problems=[Problem(path.name, 1, None, "", "a header row and data rows")],
+        raise Invalid.of(
+            M_("%(file)s is empty."),
+            problems=[Problem.of(path.name, 1, None, "", M_("a header row and data rows"))],
+            file=path.name,
         )
     first_error: UnicodeDecodeError | None = None
     for enc in encodings:
@@ -35,10 +36,15 @@ def read_text(path: Path, encodings: Sequence[str] = ("utf-8-sig",)) -> str:
     assert first_error is not None
     line = data[: first_error.start].count(b"\n") + 1
     bad = data[first_error.start : first_error.start + 4]
-    raise Invalid(
-        f"{path.name} is not readable as {' or '.join(encodings)}.",
-        hint="Save the file as UTF-8 (in Excel: 'CSV UTF-8').",
-        problems=[Problem(path.name, line, None, repr(bad), f"text encoded as {encodings[0]}")],
+    expected = Problem.of(
+        path.name, line, None, repr(bad), M_("text encoded as %(encoding)s"), encoding=encodings[0]
+    )
+    raise Invalid.of(
+        M_("%(file)s is not readable as %(encodings)s."),
+        hint=M_("Save the file as UTF-8 (in Excel: 'CSV UTF-8')."),
+        problems=[expected],
+        file=path.name,
+        encodings=" or ".join(encodings),
     )
 
 
@@ -54,10 +60,15 @@ def find_header(lines: list[str], required: Sequence[str], file: str, max_scan: 
         if want <= cells:
             return i
     first = lines[0][:120] if lines else ""
-    raise Invalid(
-        f"{file}: no header row with the columns {', '.join(required)}.",
-        hint="Check that this is the right format for the file.",
-        problems=[Problem(file, 1, None, first, "a header with " + ", ".join(required))],
+    columns = ", ".join(required)
+    raise Invalid.of(
+        M_("%(file)s: no header row with the columns %(columns)s."),
+        hint=M_("Check that this is the right format for the file."),
+        problems=[
+            Problem.of(file, 1, None, first, M_("a header with %(columns)s"), columns=columns)
+        ],
+        file=file,
+        columns=columns,
     )
 
 
@@ -79,7 +90,9 @@ def iter_cells(
     try:
         header = [h.strip() for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
-        raise Invalid(f"{file}: cannot read the header row ({exc}).") from exc
+        raise Invalid.of(
+            M_("%(file)s: cannot read the header row (%(reason)s)."), file=file, reason=str(exc)
+        ) from exc
     offset = header_index
     width = len(header)
 
@@ -92,7 +105,10 @@ def iter_cells(
                 return
             except csv.Error as exc:
                 at = offset + reader.line_num
-                yield at, Problem(file, at, None, None, f"valid CSV ({exc})")
+                yield (
+                    at,
+                    Problem.of(file, at, None, None, M_("valid CSV (%(reason)s)"), reason=str(exc)),
+                )
                 return
             line = offset + start + 1
             start = reader.line_num
@@ -101,10 +117,11 @@ def iter_cells(
             elif not cells or all(not c.strip() for c in cells):
                 continue
             elif len(cells) != width:
-                expected = (
-                    f"{width} cells as in the header (got {len(cells)}; truncated or shifted row?)"
+                expected = M_(
+                    "%(width)s cells as in the header (got %(n)s; truncated or shifted row?)"
                 )
-                yield line, Problem(file, line, None, ",".join(cells)[:80], expected)
+                value = ",".join(cells)[:80]
+                yield line, Problem.of(file, line, None, value, expected, width=width, n=len(cells))
             else:
                 yield line, cells
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from hrh.domain.codes import resolve_cadre
-from hrh.errors import HrhError, Invalid, Problem
+from hrh.errors import M_, HrhError, Invalid, Problem
 from hrh.ingest._text import iter_rows, read_text
 
 MODES = ("virtual", "short", "long", "permanent")
@@ -127,25 +127,31 @@ class _Cells:
     def text(self, col: str) -> str:
         return self.row.get(col, "").strip()
 
-    def bad(self, col: str, expected: str, *, personal: bool = False) -> None:
+    def bad(self, col: str, expected: str, *, personal: bool = False, **params: object) -> None:
+        """Note a bad cell; ``expected`` is a template marked with ``M_()``."""
         value = None if personal else self.text(col)[:80]
-        self.problems.append(Problem(self.file, self.line, col, value, expected))
+        self.problems.append(Problem.of(self.file, self.line, col, value, expected, **params))
 
-    def parse(self, col: str, fn: Callable[[str], T], expected: str, default: T) -> T:
+    def parse(
+        self, col: str, fn: Callable[[str], T], expected: str, default: T, **params: object
+    ) -> T:
         try:
             return fn(self.text(col))
         except (ValueError, KeyError, HrhError):
-            self.bad(col, expected)
+            value = self.text(col)[:80]
+            self.problems.append(Problem.of(self.file, self.line, col, value, expected, **params))
             return default
 
     def ident(self, col: str) -> str:
-        return self.parse(col, _ident, "an id: letters, digits, _ . - (≤ 40)", "")
+        return self.parse(col, _ident, M_("an id: letters, digits, _ . - (≤ 40)"), "")
 
     def country(self, col: str) -> str:
-        return self.parse(col, lambda s: _country(s, self.countries), "an ISO3 country code", "")
+        return self.parse(
+            col, lambda s: _country(s, self.countries), M_("an ISO3 country code"), ""
+        )
 
     def cadre(self, col: str) -> str:
-        return self.parse(col, lambda s: resolve_cadre(s).id, "a cadre id or ISCO-08 code", "")
+        return self.parse(col, lambda s: resolve_cadre(s).id, M_("a cadre id or ISCO-08 code"), "")
 
 
 def _ident(text: str) -> str:
@@ -225,10 +231,10 @@ def _countries(text: str, known: set[str]) -> tuple[str, ...]:
 
 def _profile(c: _Cells, extras: list[str]) -> ProfileRow:
     known = c.countries
-    frm = c.parse("available_from", _opt_date, "a date YYYY-MM-DD or empty", None)
-    to = c.parse("available_to", _opt_date, "a date YYYY-MM-DD or empty", None)
+    frm = c.parse("available_from", _opt_date, M_("a date YYYY-MM-DD or empty"), None)
+    to = c.parse("available_to", _opt_date, M_("a date YYYY-MM-DD or empty"), None)
     if frm is not None and to is not None and to < frm:
-        c.bad("available_to", "a date on or after available_from")
+        c.bad("available_to", M_("a date on or after available_from"))
     return ProfileRow(
         line=c.line,
         profile_id=c.ident("profile_id"),
@@ -236,20 +242,25 @@ def _profile(c: _Cells, extras: list[str]) -> ProfileRow:
         specialty=c.text("specialty")[:120],
         origin=c.country("origin"),
         residence=c.country("residence"),
-        languages=c.parse("languages", _languages, "code:level;… (e.g. en:C1;fr:native)", ()),
+        languages=c.parse("languages", _languages, M_("code:level;… (e.g. en:C1;fr:native)"), ()),
         licences=c.parse(
-            "licences", lambda s: _licences(s, known), "ISO3:YYYY-MM-DD;… (e.g. GHA:2027-12-31)", ()
+            "licences",
+            lambda s: _licences(s, known),
+            M_("ISO3:YYYY-MM-DD;… (e.g. GHA:2027-12-31)"),
+            (),
         ),
-        experience_years=c.parse("experience_years", _number, "a number of years ≥ 0", 0.0),
+        experience_years=c.parse("experience_years", _number, M_("a number of years ≥ 0"), 0.0),
         available_from=frm,
         available_to=to,
-        modes=c.parse("modes", _modes, "modes from " + ";".join(MODES), ()),
+        modes=c.parse("modes", _modes, M_("modes from %(modes)s"), (), modes=";".join(MODES)),
         virtual_hours_per_week=c.parse(
-            "virtual_hours_per_week", _opt_number, "a number ≥ 0 or empty", None
+            "virtual_hours_per_week", _opt_number, M_("a number ≥ 0 or empty"), None
         ),
-        consents={p: c.parse(f"consent_{p}", _opt_bool, "true or false", False) for p in PURPOSES},
+        consents={
+            p: c.parse(f"consent_{p}", _opt_bool, M_("true or false"), False) for p in PURPOSES
+        },
         preferred_countries=c.parse(
-            "preferred_countries", lambda s: _countries(s, known), "ISO3;ISO3", ()
+            "preferred_countries", lambda s: _countries(s, known), M_("ISO3;ISO3"), ()
         ),
         personal={k: c.text(k) for k in PERSONAL if c.text(k)},
         extra={k: c.row[k] for k in extras},
@@ -257,25 +268,25 @@ def _profile(c: _Cells, extras: list[str]) -> ProfileRow:
 
 
 def _opportunity(c: _Cells, extras: list[str]) -> OpportunityRow:
-    start = c.parse("start", _date, "a date YYYY-MM-DD", date.min)
-    end = c.parse("end", _date, "a date YYYY-MM-DD", date.min)
+    start = c.parse("start", _date, M_("a date YYYY-MM-DD"), date.min)
+    end = c.parse("end", _date, M_("a date YYYY-MM-DD"), date.min)
     if end < start:
-        c.bad("end", "a date on or after start")
+        c.bad("end", M_("a date on or after start"))
     language = c.text("language").lower()
     if language and not _LANG.match(language):
-        c.bad("language", "an ISO 639-1 code such as en, or empty")
+        c.bad("language", M_("an ISO 639-1 code such as en, or empty"))
     level = 0
     if c.text("language_level"):
-        level = c.parse("language_level", _level, "a CEFR level A1…C2 or native", 0)
+        level = c.parse("language_level", _level, M_("a CEFR level A1…C2 or native"), 0)
     mode = c.text("mode").lower()
     if mode not in MODES:
-        c.bad("mode", "one of " + ", ".join(MODES))
+        c.bad("mode", M_("one of %(options)s"), options=", ".join(MODES))
     facility = c.text("facility")[:200]
     if not facility:
-        c.bad("facility", "a facility name")
-    slots = c.parse("slots", int, "a whole number of slots ≥ 1", 1)
+        c.bad("facility", M_("a facility name"))
+    slots = c.parse("slots", int, M_("a whole number of slots ≥ 1"), 1)
     if slots < 1 or slots > 10_000:
-        c.bad("slots", "a whole number of slots from 1 to 10000")
+        c.bad("slots", M_("a whole number of slots from 1 to 10000"))
     return OpportunityRow(
         line=c.line,
         opportunity_id=c.ident("opportunity_id"),
@@ -288,7 +299,7 @@ def _opportunity(c: _Cells, extras: list[str]) -> OpportunityRow:
         end=end,
         language=language,
         language_level=level,
-        licence_required=c.parse("licence_required", _opt_bool, "true or false", False),
+        licence_required=c.parse("licence_required", _opt_bool, M_("true or false"), False),
         slots=slots,
         support=c.text("support")[:200],
         extra={k: c.row[k] for k in extras},
@@ -309,10 +320,14 @@ def _read(
     lower = [h.lower() for h in header]
     missing = [c for c in required if c not in lower]
     if missing:
-        raise Invalid(
-            f"{file}: the header lacks the column(s) {', '.join(missing)}.",
-            hint="See docs/diaspora.md for the template.",
-            problems=[Problem(file, 1, c, None, "this column in the header") for c in missing],
+        raise Invalid.of(
+            M_("%(file)s: the header lacks the column(s) %(columns)s."),
+            hint=M_("See docs/diaspora.md for the template."),
+            problems=[
+                Problem.of(file, 1, c, None, M_("this column in the header")) for c in missing
+            ],
+            file=file,
+            columns=", ".join(missing),
         )
     extras = [h for h in lower if h not in required and h not in optional]
     out: list[T] = []
@@ -326,18 +341,20 @@ def _read(
         item = build(cells, extras)
         ident = row.get(key, "").strip()
         if ident in seen:
-            cells.bad(key, f"an id not already used on line {seen[ident]}")
+            cells.bad(key, M_("an id not already used on line %(line)s"), line=seen[ident])
         seen.setdefault(ident, line)
         problems.extend(cells.problems)
         out.append(item)
     if problems:
-        raise Invalid(
-            f"{file}: {len(problems)} problem(s); nothing was imported.",
-            hint="Fix the rows listed and import the file again.",
+        raise Invalid.of(
+            M_("%(file)s: %(n)s problem(s); nothing was imported."),
+            hint=M_("Fix the rows listed and import the file again."),
             problems=problems,
+            file=file,
+            n=len(problems),
         )
     if not out:
-        raise Invalid(f"{file} has a header but no rows.")
+        raise Invalid.of(M_("%(file)s has a header but no rows."), file=file)
     return out
 
 
@@ -369,7 +386,9 @@ def parse_profile(cells: dict[str, str], countries: set[str], file: str) -> Prof
     c = _Cells(file, 1, cells, countries)
     row = _profile(c, [])
     if c.problems:
-        raise Invalid(f"{file}: {len(c.problems)} problem(s).", problems=c.problems)
+        raise Invalid.of(
+            M_("%(file)s: %(n)s problem(s)."), problems=c.problems, file=file, n=len(c.problems)
+        )
     return row
 
 
@@ -382,5 +401,7 @@ def parse_opportunity(cells: dict[str, str], countries: set[str], file: str) -> 
     c = _Cells(file, 1, cells, countries)
     row = _opportunity(c, [])
     if c.problems:
-        raise Invalid(f"{file}: {len(c.problems)} problem(s).", problems=c.problems)
+        raise Invalid.of(
+            M_("%(file)s: %(n)s problem(s)."), problems=c.problems, file=file, n=len(c.problems)
+        )
     return row

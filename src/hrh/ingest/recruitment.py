@@ -24,7 +24,7 @@ from hrh.domain.recruitment import (
     Agreement,
     RecruitmentRecord,
 )
-from hrh.errors import HrhError, Invalid, Problem
+from hrh.errors import M_, HrhError, Invalid, Problem
 from hrh.ingest._excel import open_workbook
 from hrh.ingest._text import find_header, iter_rows, parse_number, read_text
 
@@ -76,32 +76,33 @@ class _Row:
         self.row, self.file, self.line, self.countries = row, file, line, countries
         self.problems: list[Problem] = []
 
-    def _bad(self, col: str, expected: str) -> None:
+    def _bad(self, col: str, expected: str, **params: object) -> None:
+        """Note a bad cell; ``expected`` is a template marked with ``M_()``."""
         value = HIDDEN if col in PERSONAL_FIELDS else self.row.get(col, "")
-        self.problems.append(Problem(self.file, self.line, col, value, expected))
+        self.problems.append(Problem.of(self.file, self.line, col, value, expected, **params))
 
     def text(self, col: str, required: bool = True, max_len: int = 120) -> str:
         v = self.row.get(col, "").strip()
         if (required and not v) or len(v) > max_len:
-            self._bad(col, f"a value of at most {max_len} characters")
+            self._bad(col, M_("a value of at most %(n)s characters"), n=max_len)
         return v
 
     def country(self, col: str) -> str:
         v = self.row.get(col, "").strip().upper()
         if v not in self.countries:
-            self._bad(col, "an ISO 3166-1 alpha-3 country code, e.g. KEN")
+            self._bad(col, M_("an ISO 3166-1 alpha-3 country code, e.g. KEN"))
         return v
 
     def choice(self, col: str, options: Collection[str]) -> str:
         v = self.row.get(col, "").strip().lower()
         if v not in options:
-            self._bad(col, "one of " + "|".join(options))
+            self._bad(col, M_("one of %(options)s"), options="|".join(options))
         return v
 
     def flag(self, col: str) -> bool:
         v = self.row.get(col, "").strip().lower()
         if v not in _TRUE | _FALSE:
-            self._bad(col, "true or false")
+            self._bad(col, M_("true or false"))
         return v in _TRUE
 
     def number(self, col: str) -> float:
@@ -113,7 +114,7 @@ class _Row:
         except ValueError:
             n = -1.0
         if n < 0:
-            self._bad(col, "a number ≥ 0 (empty = 0)")
+            self._bad(col, M_("a number ≥ 0 (empty = 0)"))
             return 0.0
         return n
 
@@ -126,7 +127,7 @@ class _Row:
         except ValueError:
             n = -1.0
         if not n >= 0 or n == float("inf"):
-            self._bad(col, "a number ≥ 0 or empty")
+            self._bad(col, M_("a number ≥ 0 or empty"))
             return None
         return n
 
@@ -140,11 +141,11 @@ class _Row:
             if col == "candidate_birth_date":
                 born = self.day(col, required=False)
                 if born is not None and recruited is not None and born >= recruited:
-                    self._bad(col, "a birth date before the recruitment date")
+                    self._bad(col, M_("a birth date before the recruitment date"))
             elif len(v) > _PERSONAL_MAX[col]:
-                self._bad(col, f"at most {_PERSONAL_MAX[col]} characters")
+                self._bad(col, M_("at most %(n)s characters"), n=_PERSONAL_MAX[col])
             elif col == "candidate_email" and not _EMAIL.match(v):
-                self._bad(col, "an e-mail address such as name@example.org, or empty")
+                self._bad(col, M_("an e-mail address such as name@example.org, or empty"))
             out[col] = v
         return out
 
@@ -155,14 +156,16 @@ class _Row:
         try:
             return date.fromisoformat(v) if len(v) == 10 else date.fromisoformat("x")
         except ValueError:
-            self._bad(col, "a date YYYY-MM-DD" + ("" if required else " or empty"))
+            self._bad(
+                col, M_("a date YYYY-MM-DD") if required else M_("a date YYYY-MM-DD or empty")
+            )
             return None
 
     def cadre(self, text: str, col: str) -> str:
         try:
             return resolve_cadre(text).id
         except HrhError:
-            self._bad(col, "a cadre id or ISCO-08 code, e.g. 2221 or nursing_professionals")
+            self._bad(col, M_("a cadre id or ISCO-08 code, e.g. 2221 or nursing_professionals"))
             return ""
 
 
@@ -214,10 +217,15 @@ def _sheet_rows(path: Path, required: tuple[str, ...]) -> tuple[str, Rows]:
             break
     if not want <= set(header):
         wb.close()
-        raise Invalid(
-            f"{label}: no header row with the columns {', '.join(required)}.",
-            hint="Put the template's column names in the first row (see docs/formats.md).",
-            problems=[Problem(label, 1, None, None, "a header with " + ", ".join(required))],
+        columns = ", ".join(required)
+        raise Invalid.of(
+            M_("%(file)s: no header row with the columns %(columns)s."),
+            hint=M_("Put the template's column names in the first row (see docs/formats.md)."),
+            problems=[
+                Problem.of(label, 1, None, None, M_("a header with %(columns)s"), columns=columns)
+            ],
+            file=label,
+            columns=columns,
         )
 
     def rows() -> Rows:
@@ -249,12 +257,19 @@ def _read(
         if not r.problems:
             out.append(item)
         if len(out) + len(problems) > MAX_ROWS:
-            raise Invalid(f"{file} has more than {MAX_ROWS:,} rows.", hint="Split the file.")
+            raise Invalid.of(
+                M_("%(file)s has more than %(n)s rows."),
+                hint=M_("Split the file."),
+                file=file,
+                n=f"{MAX_ROWS:,}",
+            )
     if problems:
-        raise Invalid(
-            f"{file}: {len(problems)} problem(s); nothing was imported.",
-            hint="Fix the rows named below and try again.",
+        raise Invalid.of(
+            M_("%(file)s: %(n)s problem(s); nothing was imported."),
+            hint=M_("Fix the rows named below and try again."),
             problems=problems,
+            file=file,
+            n=len(problems),
         )
     return out
 
@@ -267,7 +282,9 @@ def _record_builder(organisation: str | None) -> Callable[[_Row], RecruitmentRec
             if k not in RECORD_COLUMNS and k not in OPTIONAL_COLUMNS and v.strip()
         }
         if organisation is not None and r.row.get("organisation", "").strip() != organisation:
-            r._bad("organisation", f"{organisation!r}, the organisation importing")
+            r._bad(
+                "organisation", M_("%(name)s, the organisation importing"), name=repr(organisation)
+            )
         recruited = r.day("recruitment_date")
         return RecruitmentRecord(
             record_id=r.text("record_id", max_len=80),
@@ -300,10 +317,14 @@ def _unique(records: list[RecruitmentRecord], file: str) -> list[RecruitmentReco
     for rec in records:
         key = (rec.organisation, rec.record_id)
         if key in seen:
-            dupes.append(Problem(file, None, "record_id", rec.record_id, "unique per organisation"))
+            dupes.append(
+                Problem.of(file, None, "record_id", rec.record_id, M_("unique per organisation"))
+            )
         seen.add(key)
     if dupes:
-        raise Invalid(f"{file}: record ids repeat; nothing was imported.", problems=dupes)
+        raise Invalid.of(
+            M_("%(file)s: record ids repeat; nothing was imported."), problems=dupes, file=file
+        )
     return records
 
 
@@ -347,7 +368,7 @@ def read_records(
     """Return the records of a CSV or Excel (.xlsx) file, chosen by its suffix."""
     if path.suffix.lower() == ".xlsx":
         if not path.exists():
-            raise Invalid(f"File not found: {path}.")
+            raise Invalid.of(M_("File not found: %(path)s."), path=str(path))
         return parse_records_xlsx(path, countries, organisation)
     return parse_records(read_text(path), path.name, countries, organisation)
 
@@ -356,10 +377,10 @@ def _agreement(r: _Row) -> Agreement:
     cadres = [c for c in r.row.get("cadres", "").split(";") if c.strip()]
     routes = [x.strip().lower() for x in r.row.get("routes", "").split(";") if x.strip()]
     if any(x not in ROUTES for x in routes):
-        r._bad("routes", "routes from " + "|".join(ROUTES) + " separated by ;")
+        r._bad("routes", M_("routes from %(routes)s separated by ;"), routes="|".join(ROUTES))
     start, end = r.day("valid_from"), r.day("valid_to", required=False)
     if start is not None and end is not None and end < start:
-        r._bad("valid_to", "a date on or after valid_from, or empty (open-ended)")
+        r._bad("valid_to", M_("a date on or after valid_from, or empty (open-ended)"))
     return Agreement(
         agreement_id=r.text("agreement_id", max_len=80),
         origin=r.country("origin"),

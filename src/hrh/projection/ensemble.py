@@ -5,8 +5,10 @@ into contiguous batches (:class:`BatchTask`), each run by
 :func:`hrh.projection.replicates.run_replicates` (the stochastic engine's entry point) and
 joined back in replicate order. A replicate's numbers do not depend on its batch, so the
 same seed gives the same numbers whatever the number of batches, processes or Dask workers
-(tested). The executor is an argument (:data:`TaskMap`): in-process by default; the services
-layer supplies a process pool or a Dask cluster.
+(tested); likewise in agent mode (``agents``: one row per worker,
+:func:`hrh.projection.agents.run_agent_replicates`). The executor is an argument
+(:data:`TaskMap`): in-process by default; the services layer supplies a process pool or a
+Dask cluster.
 
 Parameter uncertainty: a scenario's ``uncertainty:`` gives a range ``[low, high]`` of
 multipliers for some parameters (:data:`UNCERTAIN`). Each replicate draws one multiplier per
@@ -23,7 +25,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
+from hrh.projection.agents import Workers, run_agent_replicates
 from hrh.projection.model import Corridors, State
 from hrh.projection.params import Rates
 from hrh.projection.replicates import Replicates, run_replicates
@@ -52,6 +56,10 @@ class BatchTask:
     until: int
     seeds: tuple[np.random.SeedSequence, ...]
     uncertainty: Ranges = ()
+    agents: bool = False  #: agent mode: one row per worker (:mod:`hrh.projection.agents`)
+    known: Workers | None = None  #: agent mode: workers from a registry, in every replicate
+    #: the countries whose cells are drawn (None: all; :mod:`hrh.projection.boundary`)
+    reported: NDArray[np.bool_] | None = None
 
 
 TaskMap = Callable[[Callable[[BatchTask], Replicates], Sequence[BatchTask]], Iterable[Replicates]]
@@ -102,12 +110,21 @@ def scaled_rates(rates: Rates, multipliers: dict[str, float]) -> Rates:
 
 def run_batch(task: BatchTask) -> Replicates:
     """Run one batch of replicates (the unit of work sent to processes or Dask workers)."""
+
+    def engine(rates: Rates, seeds: Sequence[np.random.SeedSequence]) -> Replicates:
+        if task.agents:
+            args = (task.state, rates, task.corridors, task.until, seeds)
+            return run_agent_replicates(*args, known=task.known)
+        return run_replicates(
+            task.state, rates, task.corridors, task.until, seeds, reported=task.reported
+        )
+
     if not task.uncertainty:
-        return run_replicates(task.state, task.rates, task.corridors, task.until, task.seeds)
+        return engine(task.rates, task.seeds)
     parts = []
     for seed in task.seeds:
         rates = scaled_rates(task.rates, parameter_multipliers(seed, task.uncertainty))
-        parts.append(run_replicates(task.state, rates, task.corridors, task.until, [seed]))
+        parts.append(engine(rates, [seed]))
     return Replicates.concatenate(parts)
 
 
@@ -122,13 +139,18 @@ def run_ensemble(
     n_batches: int = 1,
     uncertainty: Ranges = (),
     on_batch: Callable[[int], None] | None = None,
+    agents: bool = False,
+    known: Workers | None = None,
+    reported: NDArray[np.bool_] | None = None,
 ) -> Replicates:
     """Run every replicate (one per seed) in ``n_batches`` batches over ``task_map``.
 
-    ``on_batch`` is called with the number of replicates of each finished batch.
+    ``on_batch`` is called with the number of replicates of each finished batch. ``agents``
+    runs them in agent mode (:func:`~hrh.projection.agents.run_agent_replicates`), with the
+    ``known`` workers of a registry.
     """
     tasks = [
-        BatchTask(state, rates, corridors, until, part, uncertainty)
+        BatchTask(state, rates, corridors, until, part, uncertainty, agents, known, reported)
         for part in batches(seeds, n_batches)
     ]
     parts = []

@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hrh.projection.model import Corridors, FloatArray, State
 from hrh.projection.params import Rates
 from hrh.projection.results import FLOWS
-from hrh.projection.stockflow import Sampled, step
+from hrh.projection.stockflow import Flows, Sampled, step
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,32 @@ class Replicates:
                 np.concatenate([p.final.abroad for p in parts]),
             ),
         )
+
+
+class PathRecorder:
+    """Fills the per-replicate paths ``[r, c, k, year]`` of a batch, year by year."""
+
+    def __init__(self, replicates: int, countries_cadres: tuple[int, ...], n_years: int) -> None:
+        shape = (replicates, *countries_cadres, n_years)
+        self.supply, self.foreign, self.abroad = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        self.flows = {f: np.zeros(shape) for f in FLOWS}
+
+    def stocks(self, batch: State, corridors: Corridors, y: int) -> None:
+        """Record the stocks at 1 January of year index ``y``."""
+        trained_abroad = batch.abroad.sum(axis=(-2, -1))
+        self.foreign[..., y] = corridors.to_destination(trained_abroad, 1)
+        self.abroad[..., y] = corridors.to_origin(trained_abroad, 1)
+        self.supply[..., y] = batch.home.sum(axis=(-2, -1)) + self.foreign[..., y]
+
+    def year_flows(self, flows: Flows, corridors: Corridors, y: int) -> None:
+        """Record the flows of year index ``y`` as the accounting identity counts them."""
+        totals = flows.totals(corridors)
+        for f in FLOWS:
+            self.flows[f][..., y] = getattr(totals, f)
+
+    def replicates(self, final: State) -> Replicates:
+        """Return the recorded paths and the final stocks."""
+        return Replicates(self.supply, self.foreign, self.abroad, self.flows, final)
 
 
 def whole_batch(state: State, rngs: Sequence[np.random.Generator]) -> State:
@@ -94,33 +121,34 @@ def run_replicates(
     until: int,
     seeds: Sequence[np.random.SeedSequence],
     on_step: Callable[[int], None] | None = None,
+    reported: NDArray[np.bool_] | None = None,
 ) -> Replicates:
     """Run one replicate per seed from ``state`` (fractional stocks) through ``until``.
+
+    With ``reported`` (a mask of the country axis) and some country not in it, only what
+    reaches the reported countries is drawn, the others kept at expected values
+    (:func:`hrh.projection.boundary.run_bounded_replicates`); their rows are zero.
 
     The sexes are pooled (:func:`pool_sexes`: the final stocks have one sex column). Each
     replicate starts from the stocks rounded to whole workers (:func:`whole_batch`), then
     steps with per-cell draws; the accounting identity holds exactly in each.
     ``on_step`` is called once per replicate and year.
     """
+    if reported is not None and not reported.all():
+        from hrh.projection.boundary import run_bounded_replicates  # it builds on this module
+
+        return run_bounded_replicates(state, rates, corridors, until, seeds, reported, on_step)
     rngs = [np.random.default_rng(s) for s in seeds]
     state, rates = pool_sexes(state, rates)
     batch = whole_batch(state, rngs)
     draw = Sampled(rngs)
     n_years = until - state.year + 1
-    shape = (len(rngs), *state.home.shape[:2], n_years)
-    supply, foreign, abroad = np.empty(shape), np.empty(shape), np.empty(shape)
-    flows = {f: np.empty(shape) for f in FLOWS}
+    paths = PathRecorder(len(rngs), state.home.shape[:2], n_years)
     for y in range(n_years):
-        home_total = batch.home.sum(axis=(-2, -1))
-        trained_abroad = batch.abroad.sum(axis=(-2, -1))
-        foreign[..., y] = corridors.to_destination(trained_abroad, 1)
-        abroad[..., y] = corridors.to_origin(trained_abroad, 1)
-        supply[..., y] = home_total + foreign[..., y]
+        paths.stocks(batch, corridors, y)
         batch, year_flows = step(batch, rates, corridors, draw)
-        totals = year_flows.totals(corridors)
-        for f in FLOWS:
-            flows[f][..., y] = getattr(totals, f)
+        paths.year_flows(year_flows, corridors, y)
         if on_step is not None:
             for _ in rngs:  # once per replicate and year, as for replicates run one by one
                 on_step(y + 1)
-    return Replicates(supply, foreign, abroad, flows, batch)
+    return paths.replicates(batch)

@@ -10,8 +10,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hrh import __version__
+from hrh.errors import Invalid
 from hrh.params.projection import ParameterSet
-from hrh.projection.agents import run_agent_replicates
+from hrh.projection.agents import Workers, run_agent_replicates
+from hrh.projection.agents.registry import Registry, place_registry
 from hrh.projection.cadres import CadreAxis, expand_cadres
 from hrh.projection.calibrate import build_rates, initial_state
 from hrh.projection.ensemble import Ranges, TaskMap, run_ensemble
@@ -113,6 +115,8 @@ def ensemble(
     uncertainty: Ranges = (),
     collapse: Callable[[FloatArray], FloatArray] | None = None,
     agents: bool = False,
+    known: Workers | None = None,
+    reported: NDArray[np.bool_] | None = None,
 ) -> tuple[Trajectory, dict[str, FloatArray]]:
     """Run ``replicates`` stochastic replicates; return their mean and the supply quantiles.
 
@@ -124,17 +128,19 @@ def ensemble(
     batch it runs in. ``uncertainty`` draws a parameter set per replicate
     (:mod:`hrh.projection.ensemble`). ``collapse`` sums model cadres into the reported ones
     (``[r, c, k, year]`` arrays) before the means and quantiles. ``agents`` runs the
-    replicates in agent mode instead (one row per worker, :mod:`hrh.projection.agents`; in
-    this process, one replicate after the other; ``execution`` and ``uncertainty`` unused).
+    replicates in agent mode instead (one row per worker, :mod:`hrh.projection.agents`), with
+    the same seeds, batches, executors and parameter uncertainty; ``known`` workers (a
+    registry's) join every agent replicate, and ``state`` must not count them.
     """
     if not 1 <= replicates <= MAX_REPLICATES:
         raise ValueError(f"replicates: expected 1 to {MAX_REPLICATES}; got {replicates}")
     seeds = np.random.SeedSequence(seed).spawn(replicates)
     execution = execution or Execution()
-    if agents:  # one row per worker (hrh.projection.agents), in this process
-        paths = run_agent_replicates(state, rates, corridors, until, seeds, on_step)
-    elif execution.task_map is None and execution.batches == 1 and not uncertainty:
-        paths = run_replicates(state, rates, corridors, until, seeds, on_step)
+    if execution.task_map is None and execution.batches == 1 and not uncertainty:
+        if agents:
+            paths = run_agent_replicates(state, rates, corridors, until, seeds, on_step, known)
+        else:
+            paths = run_replicates(state, rates, corridors, until, seeds, on_step, reported)
     else:
         n_years = until - state.year + 1
 
@@ -152,6 +158,9 @@ def ensemble(
             n_batches=execution.batches,
             uncertainty=uncertainty,
             on_batch=done,
+            agents=agents,
+            known=known,
+            reported=reported,
         )
     cut = collapse or (lambda a: a)
     supply = cut(paths.supply)
@@ -171,6 +180,21 @@ def world_of(inputs: Inputs, params: ParameterSet, year: int) -> World:
     """Return what scenario selectors need: countries, safeguards lists, OECD members."""
     oecd = params.require("groups.oecd_members", ("default",), "*", year).value
     return World(inputs.countries, inputs.ssl, frozenset(oecd))
+
+
+def _note_partners(inputs: Inputs, log: AssumptionLog) -> None:
+    partners = [c for c, shown in zip(inputs.iso3, inputs.reported, strict=True) if not shown]
+    log.add(
+        Assumption(
+            "stochastic.partners",
+            "migration partners that are not reported",
+            "kept at their expected values; only the flows with the reported countries "
+            "are drawn (hrh.projection.boundary)",
+            tuple(sorted(partners)),
+            note="Their own randomness would move the number of emigrants they send by a "
+            "relative amount of about the emigration probability (well under 1%).",
+        )
+    )
 
 
 def _note_missing(inputs: Inputs, report: np.ndarray, log: AssumptionLog) -> None:
@@ -201,6 +225,7 @@ def run(
     on_step: Callable[[int], None] | None = None,
     execution: Execution | None = None,
     population_by_age: PopulationByAge | None = None,
+    registry: Registry | None = None,
 ) -> ProjectionResult:
     """Project ``inputs`` under ``scenario`` from ``from_year`` through ``until``.
 
@@ -209,17 +234,32 @@ def run(
     ``p05``, ``p50`` and ``p95`` the quantiles of supply; ``mode="agent"`` likewise, with
     one row per worker (:mod:`hrh.projection.agents`). ``execution`` says where the
     replicates run (default: here). ``population_by_age`` is needed by the utilisation
-    method of need.
+    method of need. ``registry`` (individual workers) replaces the stored stocks of its
+    countries of training (:mod:`hrh.projection.agents.registry`): in agent mode its workers
+    are the agents, in the other modes they are counted per cell.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     params = scenario.apply_parameters(params)
     log = AssumptionLog()
     state, headcount = initial_state(inputs, params, from_year, log)
+    placed = None
+    if registry is not None:
+        placed = place_registry(registry, inputs.iso3, inputs.cadres, inputs.corridors, from_year)
+        state = placed.stocks(state, inputs.corridors)
+        log.add(placed.assumption(registry, inputs.iso3))
     baseline = build_rates(inputs, params, state, headcount, until, log)
     world = world_of(inputs, params, from_year)
     rates = apply_levers(baseline, scenario.levers, world, inputs.corridors, inputs.cadres)
     state, rates, axis = expand_cadres(state, rates, scenario.levers, world, inputs.cadres, log)
+    known = None
+    if placed is not None and mode == "agent":
+        if axis.expanded:
+            raise Invalid(
+                "A worker registry cannot be used with the bonding and new_cadre levers.",
+                hint="Leave out --registry, or use a scenario without these levers.",
+            )
+        state, known = placed.without(state, inputs.corridors), placed.workers
     if mode in ("stochastic", "agent"):
         seed = fresh_seed() if seed is None else seed
         path, quantiles = ensemble(
@@ -234,7 +274,11 @@ def run(
             uncertainty=scenario.uncertainty,
             collapse=lambda a: axis.collapse(a, 2),
             agents=mode == "agent",
+            known=known,
+            reported=inputs.reported if mode == "stochastic" else None,
         )
+        if mode == "stochastic" and not inputs.reported.all():
+            _note_partners(inputs, log)
     else:
         path = _collapsed(simulate(state, rates, inputs.corridors, until, draw, on_step), axis)
         quantiles = {}

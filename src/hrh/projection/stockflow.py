@@ -122,102 +122,101 @@ class Sampled:
     def _out(self, a: FloatArray) -> FloatArray:
         return a if self.batched else a[0]
 
-    def binomial(self, n: NDArray[np.int64], p: FloatArray) -> NDArray[np.int64]:
-        """Draw ``Binomial(n[r, i], p[i])`` for every replicate ``r`` from its own stream."""
-        out = np.empty(n.shape, dtype=np.int64)
+    def multinomial(self, n: NDArray[np.int64], pvals: FloatArray) -> NDArray[np.int64]:
+        """Draw ``Multinomial(n[r, i], pvals[i])`` per replicate ``r`` from its own stream.
+
+        One numpy call per replicate over all its cells (``pvals[i]`` sums to 1; its first
+        category should be the likeliest: numpy draws the categories in order and stops
+        once every trial is placed, so a cell whose workers all stay costs one draw).
+        """
+        out = np.empty((*n.shape, pvals.shape[-1]), dtype=np.int64)
         for r, g in enumerate(self.rngs):
-            out[r] = g.binomial(n[r], p)
+            out[r] = g.multinomial(n[r], pvals)  # a cell with no worker uses no draw
         return out
 
     def split(
         self, count: FloatArray, probs: Sequence[FloatArray]
     ) -> tuple[list[FloatArray], FloatArray]:
-        """Draw a multinomial per cell over the outcomes and "none of them".
+        """Draw a multinomial per cell over "none of the outcomes" and the outcomes.
 
-        As conditional binomials: first how many leave (``P = Σ p_j``), then how those who
-        leave share the outcomes (outcome ``j`` with ``p_j / (P - p_1 - … - p_{j-1})`` of the
-        leavers left; the last takes the rest). The same distribution as one multinomial; as
-        exits are rare, the draws after the first are over small counts (cheap), most of
-        them zero (free). Only the cells where some replicate has workers are drawn.
+        One :meth:`multinomial` call per replicate over the cells where some replicate has
+        workers ("none" first: most workers stay, and numpy stops drawing a cell once its
+        workers are placed).
         """
         cells = count.shape[-4:]
-        n_all = self._lead(count, 4).reshape(len(self.rngs), -1).astype(np.int64)
+        reps = len(self.rngs)
+        n_all = self._lead(count, 4).reshape(reps, -1).astype(np.int64)
         cols = np.flatnonzero(n_all.any(axis=0))
-        parts = [np.broadcast_to(q, cells).reshape(-1)[cols] for q in probs]
-        total = np.clip(sum(parts, np.zeros(len(cols))), 0.0, 1.0)
-        n = n_all[:, cols]
-        leaving = self._draw(n, total)
-        out = []
-        used = np.zeros(len(cols))
-        for j, pq in enumerate(parts):
-            if j == len(parts) - 1:
-                drawn = leaving
-            else:
-                rest = total - used
-                p = np.clip(np.divide(pq, rest, out=np.zeros_like(rest), where=rest > 0), 0, 1)
-                drawn = self._draw(leaving, p)
-            leaving = leaving - drawn
-            used += pq
-            out.append(self._scatter(drawn, cols, count.shape))
-        stay = n - sum((o.reshape(len(self.rngs), -1)[:, cols] for o in out), np.int64(0))
-        return out, self._scatter(np.asarray(stay, dtype=np.int64), cols, count.shape)
-
-    def _draw(self, n: NDArray[np.int64], p: FloatArray) -> NDArray[np.int64]:
-        """Binomial draws over the cells whose probability is not zero (others: 0)."""
-        live = np.flatnonzero(p > 0)
-        drawn = np.zeros_like(n)
-        if len(live):
-            drawn[:, live] = self.binomial(n[:, live], p[live])
-        return drawn
+        parts = [np.clip(np.broadcast_to(q, cells).reshape(-1)[cols], 0.0, 1.0) for q in probs]
+        pvals = np.empty((len(cols), len(parts) + 1))
+        pvals[:, 1:] = np.column_stack(parts) if parts else np.empty((len(cols), 0))
+        pvals[:, 1:] /= np.maximum(1.0, pvals[:, 1:].sum(axis=1, keepdims=True))
+        pvals[:, 0] = np.maximum(0.0, 1.0 - pvals[:, 1:].sum(axis=1))
+        drawn = self.multinomial(n_all[:, cols], pvals)
+        out = [self._scatter(drawn[..., j + 1], cols, count.shape) for j in range(len(parts))]
+        return out, self._scatter(drawn[..., 0], cols, count.shape)
 
     def _scatter(
         self, values: NDArray[np.int64], cols: IntArray, shape: tuple[int, ...]
     ) -> FloatArray:
         full = np.zeros((len(self.rngs), int(np.prod(shape[-4:]))))
         full[:, cols] = values
-        return full.reshape(shape)
+        return self._out(full.reshape((len(self.rngs), *shape[-4:])))
 
     def allocate(self, totals: FloatArray, weights: FloatArray, group: IntArray) -> FloatArray:
-        """Share each group's total over its items by conditional binomials (weights sum to 1).
+        """Share each group's cells over the group's items by a multinomial per cell.
 
-        The last item of a group takes what is left (its conditional probability is 1).
+        The weights of a group are taken relative to their sum (they sum to 1 but for
+        rounding); one numpy call per replicate over every cell of every group.
         """
         t = self._lead(totals, 4)
+        reps = t.shape[0]
         w = np.broadcast_to(weights, (len(group), *totals.shape[-3:]))
-        out = np.zeros((t.shape[0], *w.shape))
+        out = np.zeros((reps, *w.shape))
         if len(group) == 0:
             return self._out(out)
-        remaining = t.astype(np.int64)
-        used = np.zeros(t.shape[1:])
         order = np.argsort(group, kind="stable")
-        first = np.searchsorted(group[order], group[order])
+        starts = np.searchsorted(group[order], group[order])
         rank = np.empty(len(group), dtype=np.intp)
-        rank[order] = np.arange(len(group)) - first
-        last = np.zeros(len(group), dtype=bool)
-        last[order[np.r_[group[order][1:] != group[order][:-1], True]]] = True
-        for r in range(int(rank.max(initial=-1)) + 1):
-            items = np.flatnonzero((rank == r) & ~last)
-            g = group[items]
-            left = 1.0 - used[g]
-            p = np.clip(np.divide(w[items], left, out=np.ones_like(left), where=left > 0), 0, 1)
-            n = remaining[:, g].reshape(t.shape[0], -1)
-            drawn = self.binomial(n, p.reshape(-1)).reshape(remaining[:, g].shape)
-            out[:, items] = drawn
-            remaining[:, g] -= drawn
-            used[g] += w[items]
-        ends = np.flatnonzero(last)
-        out[:, ends] = remaining[:, group[ends]]
+        rank[order] = np.arange(len(group)) - starts
+        width = int(rank.max()) + 1
+        groups = np.unique(group)
+        # item of each (group, rank); -1 where a group has fewer items
+        item = np.full((int(groups.max()) + 1, width), -1, dtype=np.intp)
+        item[group, rank] = np.arange(len(group))
+        n = t[:, groups].astype(np.int64)  # [r, g, k, a, s]
+        tail = int(np.prod(n.shape[2:]))
+        flat_n = n.reshape(reps, -1)
+        cols = np.flatnonzero(flat_n.any(axis=0))
+        if not len(cols):
+            return self._out(out)
+        g_of = groups[cols // tail]
+        cell = cols % tail
+        items = item[g_of]  # [m, width]
+        pv = np.where(items >= 0, w.reshape(len(group), -1)[items, cell[:, None]], 0.0)
+        pv = np.clip(pv, 0.0, None)
+        total = pv.sum(axis=1, keepdims=True)
+        pv = np.divide(pv, total, out=np.zeros_like(pv), where=total > 0)
+        pv[total[:, 0] <= 0, 0] = 1.0  # no weight at all: the group's first item
+        drawn = self.multinomial(flat_n[:, cols], pv)  # [r, m, width]
+        flat_out = out.reshape(reps, len(group), tail)
+        for j in range(width):
+            valid = items[:, j] >= 0
+            flat_out[:, items[valid, j], cell[valid]] = drawn[:, valid, j]
         return self._out(out)
 
     def spread(self, totals: FloatArray, distribution: FloatArray) -> FloatArray:
         """Round totals stochastically, then draw a multinomial over ages and sexes."""
-        whole = np.floor(totals)
         flat = distribution.reshape(distribution.shape[0], -1)
         pvals = flat / flat.sum(axis=1, keepdims=True)
-        out = np.empty((len(self.rngs), *totals.shape, flat.shape[1]))
+        out = np.zeros((len(self.rngs), totals.size, flat.shape[1]))
+        live = np.flatnonzero(totals.reshape(-1) > 0)  # the (country, cadre) with graduates
+        t = totals.reshape(-1)[live]
+        whole, frac = np.floor(t), t - np.floor(t)
+        pv = pvals[live % totals.shape[1]]
         for r, g in enumerate(self.rngs):
-            n = whole + (g.random(totals.shape) < totals - whole)
-            out[r] = g.multinomial(n.astype(np.int64), pvals)
+            n = whole + (g.random(len(live)) < frac)
+            out[r, live] = g.multinomial(n.astype(np.int64), pv)
         return self._out(out.reshape((len(self.rngs), *totals.shape, *distribution.shape[1:])))
 
 

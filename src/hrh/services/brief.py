@@ -3,15 +3,17 @@
 :func:`country_brief` gathers, from the same services as the country profile and the scenario
 explorer, the headline indicators with their years and sources, the density time series, the
 baseline projection of supply against need, the Support and Safeguards List status with its
-reasons, the largest corridors and every source used. Renderers (``hrh.web.brief``) turn it
-into HTML and PDF; nothing here formats text.
+reasons, the largest corridors and every source used. Renderers (``hrh.presentation.brief``)
+turn it into HTML and PDF; nothing here formats text.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+import numpy as np
 
 from hrh import __version__
 from hrh.domain.policy import Principal, require
@@ -21,6 +23,7 @@ from hrh.indicators.safeguards import SafeguardResult
 from hrh.indicators.workforce import IndicatorValue
 from hrh.params.projection import load_projection_parameters
 from hrh.params.safeguards import SafeguardCriteria
+from hrh.projection.model import Corridors
 from hrh.projection.runner import run
 from hrh.projection.scenarios import bundled_scenario, load_scenario
 from hrh.services.context import AppContext
@@ -35,6 +38,14 @@ SSL_EDITION = "2023"
 SERIES_CADRES = ("medical_doctors", "nursing_midwifery")
 PROJECTION_FROM, PROJECTION_UNTIL = 2025, 2050
 CORRIDORS_SHOWN = 5
+FAN_REPLICATES, FAN_SEED = 100, 2025
+"""The baseline's fan: replicates and seed of the stochastic run (fixed: the same fan every
+time for the same data)."""
+FAN_MIN_REPLICATES, FAN_CORRIDORS = 20, 40
+"""A country on more than :data:`FAN_CORRIDORS` corridors (a large destination: the United
+States has about 150) gets proportionally fewer replicates, at least
+:data:`FAN_MIN_REPLICATES`: each corridor's cells are drawn, and the band of a large
+workforce is a fraction of a percent wide."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,12 @@ class ProjectedCadre:
     years: list[int]
     supply: list[float]
     need: list[float | None]
+    #: The 5th and 95th percentiles of supply over :data:`FAN_REPLICATES` stochastic
+    #: replicates (the fan around ``supply``, the expected values); empty without a fan.
+    low: list[float] = field(default_factory=list)
+    high: list[float] = field(default_factory=list)
+    #: How many replicates the fan summarises (0 without a fan).
+    replicates: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,8 +95,17 @@ def _countries(ctx: AppContext, iso3: str) -> tuple[Country, dict[str, str]]:
     raise NotFound(f"Unknown country {iso3!r}.", hint="Use an ISO3 code such as GHA.")
 
 
-def baseline_projection(ctx: AppContext, iso3: str) -> tuple[list[ProjectedCadre], str]:
-    """Run the bundled baseline for one country; the note says why there is none, if so."""
+def baseline_projection(
+    ctx: AppContext, iso3: str, *, fan: bool = True
+) -> tuple[list[ProjectedCadre], str]:
+    """Run the bundled baseline for one country; the note says why there is none, if so.
+
+    ``supply`` is the deterministic run (expected values). With ``fan``, a stochastic run
+    (seed :data:`FAN_SEED`; the partners kept at expected values,
+    :mod:`hrh.projection.boundary`) adds the 5th–95th percentile band of supply: of
+    :data:`FAN_REPLICATES` replicates, fewer for a country on many corridors
+    (:func:`fan_replicates`).
+    """
     params = load_projection_parameters()
     scenario = load_scenario(str(bundled_scenario("baseline")), params)
     try:
@@ -87,6 +113,20 @@ def baseline_projection(ctx: AppContext, iso3: str) -> tuple[list[ProjectedCadre
     except NotFound as exc:
         return [], exc.message
     result = run(inputs, params, scenario, PROJECTION_FROM, PROJECTION_UNTIL)
+    spread = None
+    count = 0
+    if fan and iso3 in inputs.iso3:
+        count = fan_replicates(inputs.corridors, inputs.iso3.index(iso3))
+        spread = run(
+            inputs,
+            params,
+            scenario,
+            PROJECTION_FROM,
+            PROJECTION_UNTIL,
+            mode="stochastic",
+            replicates=count,
+            seed=FAN_SEED,
+        )
     out = []
     for cadre in SERIES_CADRES:
         if cadre not in result.cadres or iso3 not in result.countries:
@@ -95,8 +135,28 @@ def baseline_projection(ctx: AppContext, iso3: str) -> tuple[list[ProjectedCadre
             continue
         supply = [float(v) for v in result.value("supply", iso3, cadre)]
         need = [None if math.isnan(v) else float(v) for v in result.value("need", iso3, cadre)]
-        out.append(ProjectedCadre(cadre, list(result.years), supply, need))
+        low: list[float] = []
+        high: list[float] = []
+        if spread is not None:
+            low = [float(v) for v in spread.value("p05", iso3, cadre)]
+            high = [float(v) for v in spread.value("p95", iso3, cadre)]
+        shown = count if spread is not None else 0
+        out.append(ProjectedCadre(cadre, list(result.years), supply, need, low, high, shown))
     return out, ""
+
+
+def fan_replicates(corridors: Corridors, country: int) -> int:
+    """Return the replicates of a country's fan: :data:`FAN_REPLICATES`, fewer on many corridors.
+
+    >>> import numpy as np
+    >>> few = Corridors(np.array([0, 0]), np.array([1, 2]), 3)
+    >>> many = Corridors(np.zeros(160, dtype=int), np.arange(1, 161), 161)
+    >>> fan_replicates(few, 0), fan_replicates(many, 0)  # the United States is on ~150
+    (100, 25)
+    """
+    touching = int(np.sum((corridors.origin == country) | (corridors.destination == country)))
+    scaled = FAN_REPLICATES * FAN_CORRIDORS // max(touching, 1)
+    return max(FAN_MIN_REPLICATES, min(FAN_REPLICATES, scaled))
 
 
 def _series(ctx: AppContext, iso3: str) -> tuple[dict[str, list[tuple[int, float]]], set[str]]:

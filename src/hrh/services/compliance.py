@@ -1,11 +1,12 @@
-"""Ethical-recruitment use cases: check, import, findings, one record, scorecards, agreements.
+"""Ethical-recruitment use cases: check, import, findings, one record, agreements, report.
 
 Scope: recruiters act on their own organisation's records only; analysts and admins on all.
 A record of another organisation reads as "not found", and lists, counts and scorecards are
 filtered in the query, so nothing about another organisation can be read or inferred.
 A candidate's personal fields are sealed before the store and shown only on the one-record
 view to callers entitled to them (``candidates.read``); lists, exports and reports never
-carry them. The registries (organisations, agreements) live in ``compliance_registry``.
+carry them. The registries (organisations, agreements) live in ``compliance_registry``, the
+scorecards in ``compliance_scorecards``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from hrh.compliance.engine import Summary, evaluate, summarise
 from hrh.compliance.rules import RULES, Context, Rule
 from hrh.domain.policy import Principal, require, scope_of
 from hrh.domain.recruitment import Agreement, Finding, RecruitmentRecord, SafeguardList
-from hrh.errors import Invalid, NotFound
+from hrh.errors import M_, Invalid, NotFound
 from hrh.ingest._text import read_text
 from hrh.ingest.recruitment import (
     parse_agreements,
@@ -36,10 +37,8 @@ from hrh.params.codes_of_practice import load_editions
 from hrh.services import _candidates, audit
 from hrh.services.compliance_registry import (
     AGREEMENTS_FILE,
-    OrganisationStatus,
     bundled_agreements,
     organisations_by_name,
-    status_on,
 )
 from hrh.services.context import AppContext
 from hrh.store import compliance as store
@@ -47,7 +46,6 @@ from hrh.store import compliance_registry as registry_store
 from hrh.store import reads
 
 __all__ = ["AGREEMENTS_FILE", "bundled_agreements"]  # re-exported (bench, older callers)
-SCORECARD_GROUPS = ("agency", "employer", "source", "destination")
 FindingFilter = store.FindingFilter
 
 
@@ -272,15 +270,18 @@ def import_upload(
                 dry_run=dry_run,
             )
     if suffix not in (".csv", ".txt"):
-        raise Invalid(
-            "Only .csv and .xlsx files are accepted.", hint="Save the sheet as CSV UTF-8 or .xlsx."
+        raise Invalid.of(
+            M_("Only .csv and .xlsx files are accepted."),
+            hint=M_("Save the sheet as CSV UTF-8 or .xlsx."),
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid(f"{name} is not UTF-8 text.", hint="Save it as 'CSV UTF-8'.") from None
+        raise Invalid.of(
+            M_("%(file)s is not UTF-8 text."), hint=M_("Save it as 'CSV UTF-8'."), file=name
+        ) from None
     if not text.strip():
-        raise Invalid(f"{name} is empty.")
+        raise Invalid.of(M_("%(file)s is empty."), file=name)
     return import_text(ctx, principal, text, name, dry_run=dry_run)
 
 
@@ -351,55 +352,6 @@ def get_record(
     record, findings, sealed = found
     candidate = _candidates.reveal(ctx.settings, principal, organisation, sealed)
     return RecordView(record, findings, candidate)
-
-
-@dataclass(frozen=True)
-class ScoreRow:
-    """A scorecard line: records, records with findings, findings, rate and trend by year."""
-
-    group: str
-    records: int
-    flagged_records: int
-    findings: int
-    rate: float
-    trend: dict[int, float]
-    status: OrganisationStatus | None = None  # agency and employer: ethical-recruiter status
-
-
-def scorecard(
-    ctx: AppContext, principal: Principal, by: str, *, on: date | None = None
-) -> list[ScoreRow]:
-    """Return a scorecard per agency, employer, source (residence) country or destination.
-
-    Agency and employer rows carry the organisation's ethical-recruiter status on ``on``
-    (default: today, UTC) from the organisations registry, with its source.
-    """
-    if by not in SCORECARD_GROUPS:
-        raise Invalid(f"Unknown scorecard {by!r}.", hint="Use " + "|".join(SCORECARD_GROUPS))
-    org = _owned(principal, "recruitment.read", None)
-    with ctx.unit() as s:
-        cells = store.score_cells(s, by, org)
-        orgs = organisations_by_name(s) if by in ("agency", "employer") else {}
-    day = on or datetime.now(UTC).date()
-    groups: dict[str, list[store.ScoreCell]] = defaultdict(list)
-    for c in cells:
-        groups[c.group].append(c)
-    out = []
-    for g, cs in sorted(groups.items()):
-        n = sum(c.records for c in cs)
-        flagged = sum(c.flagged_records for c in cs)
-        out.append(
-            ScoreRow(
-                g,
-                n,
-                flagged,
-                sum(c.findings for c in cs),
-                round(flagged / n, 4) if n else 0.0,
-                {c.year: round(c.flagged_records / c.records, 4) for c in cs if c.records},
-                status_on(orgs.get(g), day) if by in ("agency", "employer") else None,
-            )
-        )
-    return out
 
 
 def list_agreements(ctx: AppContext) -> list[Agreement]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from hrh.diaspora.matching import Candidate
 from hrh.domain.policy import Principal, require
-from hrh.errors import Conflict, Invalid, NotFound, Problem
+from hrh.errors import M_, Conflict, Invalid, NotFound, Problem
 from hrh.ingest import diaspora as reader
 from hrh.ingest.diaspora import CEFR, MODES, PERSONAL, PURPOSES, ProfileRow
 from hrh.services import audit
@@ -207,14 +207,14 @@ def register(ctx: AppContext, principal: Principal, reg: Registration) -> Profil
     require(principal, "diaspora.register")
     name = reg.username.strip()
     if not name or len(name) > 120 or any(ch.isspace() for ch in name):
-        raise Invalid("Bad username: 1-120 characters, no spaces.")
+        raise Invalid.of(M_("Bad username: 1-120 characters, no spaces."))
     if len(reg.password) < MIN_PASSWORD:
-        raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise Invalid.of(M_("A password needs at least %(n)s characters."), n=MIN_PASSWORD)
     cipher = field_cipher(ctx.settings)
     with ctx.unit() as s:
         r = _validated(s, reg, "dp-" + secrets.token_hex(6))
         if account_store.find_user(s, name) is not None:
-            raise Conflict("That username is taken.")
+            raise Conflict.of(M_("That username is taken."))
         now = _now()
         user = account_store.add_user(
             s, name, "diaspora_member", "", "", PasswordHasher().hash(reg.password), now
@@ -352,23 +352,23 @@ def _apply(s: Session, cipher: FieldCipher, row: DiasporaProfile, ch: ProfileCha
     if ch.available_to is not None:
         row.available_to = ch.available_to
     if row.available_from and row.available_to and row.available_to < row.available_from:
-        raise Invalid("available_to must be on or after available_from.")
+        raise Invalid.of(M_("available_to must be on or after available_from."))
     if ch.modes is not None:
         modes = sorted({m.strip().lower() for m in ch.modes})
         if not modes or any(m not in MODES for m in modes):
-            raise Invalid("modes must be one or more of " + ", ".join(MODES) + ".")
+            raise Invalid.of(M_("modes must be one or more of %(modes)s."), modes=", ".join(MODES))
         row.modes = ";".join(modes)
         changed.append("modes")
     if ch.virtual_hours_per_week is not None:
         if not 0 <= ch.virtual_hours_per_week <= 168:
-            raise Invalid("virtual_hours_per_week must be between 0 and 168.")
+            raise Invalid.of(M_("virtual_hours_per_week must be between 0 and 168."))
         row.virtual_hours_per_week = ch.virtual_hours_per_week
         changed.append("virtual_hours_per_week")
     if ch.preferred_countries is not None:
         known = known_countries(s)
         codes = sorted({c.strip().upper() for c in ch.preferred_countries if c.strip()})
         if any(c not in known for c in codes):
-            raise Invalid("preferred_countries must be ISO3 country codes.")
+            raise Invalid.of(M_("preferred_countries must be ISO3 country codes."))
         row.preferred_countries = ";".join(codes)
         changed.append("preferred_countries")
     for k, v in sorted(ch.personal.items()):

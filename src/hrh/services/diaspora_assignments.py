@@ -29,7 +29,7 @@ from hrh.diaspora.workflow import (
     next_status,
 )
 from hrh.domain.policy import Principal, require, scope_of
-from hrh.errors import Conflict, Invalid, NotFound
+from hrh.errors import M_, Conflict, Invalid, NotFound
 from hrh.services import audit, diaspora_matching
 from hrh.services.context import AppContext
 from hrh.services.diaspora import iso_utc, to_candidate
@@ -184,7 +184,9 @@ def _propose_one(
 ) -> tuple[DiasporaAssignment, Notice]:
     require(principal, "assignments.propose", country=o.country)
     if o.status != "open":
-        raise Conflict(f"Opportunity {o.opportunity_id} is {o.status}, not open.")
+        raise Conflict.of(
+            M_("Opportunity %(id)s is %(status)s, not open."), id=o.opportunity_id, status=o.status
+        )
     e = _explained(s, p, o)
     if not e.feasible:
         raise Invalid(
@@ -194,8 +196,10 @@ def _propose_one(
             hint="Only feasible pairs (see `hrh diaspora scores`) may be proposed.",
         )
     if (p.id, o.id) in store.active_pairs(s, ACTIVE):
-        raise Conflict(
-            f"Profile {p.profile_id} already has an assignment under way for {o.opportunity_id}."
+        raise Conflict.of(
+            M_("Profile %(profile)s already has an assignment under way for %(id)s."),
+            profile=p.profile_id,
+            id=o.opportunity_id,
         )
     now = _now()
     a = store.add(
@@ -245,10 +249,12 @@ def propose(
         o = profiles.get_opportunity(s, opportunity_id)
         limited = scope_of(principal, "assignments.propose") == "countries"
         if o is None or (limited and o.country not in principal.countries):
-            raise NotFound(f"No opportunity {opportunity_id!r} in your countries.")
+            raise NotFound.of(
+                M_("No opportunity %(id)s in your countries."), id=repr(opportunity_id)
+            )
         p = profiles.get_profile(s, profile_id)
         if p is None:
-            raise NotFound(f"No profile {profile_id!r}.")
+            raise NotFound.of(M_("No profile %(id)s."), id=repr(profile_id))
         a, notice = _propose_one(s, ctx, principal, p, o)
         key = a.assignment_id
     deliver(ctx, [notice])
@@ -285,13 +291,13 @@ def _load(s: Session, principal: Principal, assignment_id: str, action: str) -> 
     """Return the assignment if the caller may act on it; others read as not found."""
     row = store.get(s, assignment_id, lock=True)
     if row is None:
-        raise NotFound(f"No assignment {assignment_id!r}.")
+        raise NotFound.of(M_("No assignment %(id)s."), id=repr(assignment_id))
     _, o, p = row
     scope = scope_of(principal, action)
     if scope == "countries" and o.country not in principal.countries:
-        raise NotFound(f"No assignment {assignment_id!r}.")
+        raise NotFound.of(M_("No assignment %(id)s."), id=repr(assignment_id))
     if scope == "self" and (p is None or p.owner_user_id != principal.user_id):
-        raise NotFound(f"No assignment {assignment_id!r}.")
+        raise NotFound.of(M_("No assignment %(id)s."), id=repr(assignment_id))
     return row
 
 
@@ -355,11 +361,15 @@ def report_outcome(
     with ctx.unit() as s:
         a, _, _ = _load(s, principal, assignment_id, "outcomes.write")
         if a.status != "completed":
-            raise Conflict(
-                f"Assignment {assignment_id} is {a.status}: only a completed one gets an outcome."
+            raise Conflict.of(
+                M_("Assignment %(id)s is %(status)s: only a completed one gets an outcome."),
+                id=assignment_id,
+                status=a.status,
             )
         if store.outcome_of(s, a.id) is not None:
-            raise Conflict(f"Assignment {assignment_id} already has an outcome report.")
+            raise Conflict.of(
+                M_("Assignment %(id)s already has an outcome report."), id=assignment_id
+            )
         text = outcome.feedback.strip()
         store.add_outcome(
             s,

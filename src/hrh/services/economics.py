@@ -25,7 +25,7 @@ from hrh.economics.training_cost import (
     lost_investment,
     parse_share,
 )
-from hrh.errors import Invalid, NotFound
+from hrh.errors import M_, Invalid, NotFound
 from hrh.params.training_costs import TrainingCostParameters, load_training_costs
 from hrh.services._inputs import SourceIndex, bilaterals
 from hrh.services.context import AppContext
@@ -228,10 +228,15 @@ def corridor_loss(
         inputs.append(used)
     if stocks and not costs:
         cadres = ", ".join(sorted({st.cadre for st in stocks}))
-        raise Invalid(
-            f"No education cost is bundled for {o} ({cadres}).",
-            hint="Give the cost of educating one worker with its cadre (CLI --cost and "
-            f"--cadre, API cost and cadre); bundled: {bundled(p)}.",
+        raise Invalid.of(
+            M_("No education cost is bundled for %(country)s (%(cadres)s)."),
+            hint=M_(
+                "Give the cost of educating one worker with its cadre (CLI --cost and "
+                "--cadre, API cost and cadre); bundled: %(bundled)s."
+            ),
+            country=o,
+            cadres=cadres,
+            bundled=bundled(p),
         )
     stocks = [st for st in stocks if st.cadre in costs]
     if not stocks:
@@ -314,7 +319,10 @@ def cost_sharing(
         _country_names(s, origin, destination)
         o, d = origin.strip().upper(), destination.strip().upper()
         if o == d:
-            raise Invalid(f"Origin and destination are both {o}; expected two countries.")
+            raise Invalid.of(
+                M_("Origin and destination are both %(country)s; expected two countries."),
+                country=o,
+            )
         stocks = [] if recruits is not None else _latest_stocks(s, o, d, cadre_id, year)
     r = resolve(p, o, cadre_id, cost, rates, years, as_of)
     notes: list[str] = []
@@ -407,12 +415,20 @@ def _country_names(s: Session, *codes: str | None) -> dict[str, str]:
     names = {c.iso3: c.name for c in reads.load_countries(s)}
     for code in codes:
         if code is not None and code.strip().upper() not in names:
-            raise NotFound(f"Unknown country {code!r}.", hint="Use an ISO3 code such as KEN.")
+            raise NotFound.of(
+                M_("Unknown country %(code)s."),
+                hint=M_("Use an ISO3 code such as KEN."),
+                code=repr(code),
+            )
     return names
 
 
 def _iso3_shape(country: str) -> str:
     iso3 = country.strip().upper()
     if len(iso3) != 3 or not iso3.isalpha() or not iso3.isascii():
-        raise NotFound(f"Unknown country {country!r}.", hint="Use an ISO3 code such as KEN.")
+        raise NotFound.of(
+            M_("Unknown country %(code)s."),
+            hint=M_("Use an ISO3 code such as KEN."),
+            code=repr(country),
+        )
     return iso3

@@ -16,7 +16,7 @@ from hrh.economics.training_cost import (
     RateRange,
     parse_rate,
 )
-from hrh.errors import Invalid
+from hrh.errors import M_, Invalid, Text
 from hrh.params.training_costs import CostParameter, TrainingCostParameters, load_training_costs
 
 USER = "supplied by the user"
@@ -82,10 +82,15 @@ def education_cost(
     if param is None:
         if not required:
             return None
-        raise Invalid(
-            f"No education cost is bundled for {country} {cadre}.",
-            hint="Give the cost of educating one worker (CLI --cost, API cost); "
-            f"bundled: {bundled(p)}.",
+        raise Invalid.of(
+            M_("No education cost is bundled for %(country)s %(cadre)s."),
+            hint=M_(
+                "Give the cost of educating one worker (CLI --cost, API cost); "
+                "bundled: %(bundled)s."
+            ),
+            country=country,
+            cadre=cadre,
+            bundled=bundled(p),
         )
     c = cost_from_param(param)
     value = {**param.components, "total": param.total}
@@ -128,10 +133,13 @@ def rate_range(
         return rr, InputUsed("interest_rates", dict(rr.distinct()), "fraction", USER)
     param = p.interest_rates(country, as_of) if country else None
     if param is None:
-        raise Invalid(
-            f"No interest rate given and none is bundled for {country or 'this case'}.",
-            hint="Give one rate, or three for a low/central/high range "
-            "(CLI --rate 0.05, API rate=0.05; 6.65% is read as 0.0665).",
+        raise Invalid.of(
+            M_("No interest rate given and none is bundled for %(country)s."),
+            hint=M_(
+                "Give one rate, or three for a low/central/high range "
+                "(CLI --rate 0.05, API rate=0.05; 6.65% is read as 0.0665)."
+            ),
+            country=country or Text(M_("this case")),
         )
     source = "; ".join(r.title for r in param.references)
     rr = RateRange(param.low, param.central, param.high)
@@ -144,13 +152,17 @@ def years_compounded(
     """Return the caller's years compounded, else the bundled horizon."""
     if years is not None:
         if years < 0:
-            raise Invalid(f"Years {years!r} is negative; expected 0 or more years compounded.")
+            raise Invalid.of(
+                M_("Years %(value)s is negative; expected 0 or more years compounded."),
+                value=repr(years),
+            )
         return float(years), InputUsed("years_compounded", float(years), "years", USER)
     param = p.years_compounded(country, as_of) if country else None
     if param is None:
-        raise Invalid(
-            f"No number of years given and none is bundled for {country or 'this case'}.",
-            hint="Give the years compounded, e.g. 32 (CLI --years, API years).",
+        raise Invalid.of(
+            M_("No number of years given and none is bundled for %(country)s."),
+            hint=M_("Give the years compounded, e.g. 32 (CLI --years, API years)."),
+            country=country or Text(M_("this case")),
         )
     source = "; ".join(r.title for r in param.references)
     return param.years, InputUsed("years_compounded", param.years, param.unit, source)

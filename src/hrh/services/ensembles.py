@@ -9,9 +9,9 @@ the executors (processes and network connections are I/O, kept out of the core):
 - else ``workers`` local processes (``concurrent.futures.ProcessPoolExecutor``, started
   with ``spawn`` so that no database connection or thread is inherited), one batch each;
 - ``workers`` None: local processes (as many as the machine has cores, at most
-  :data:`MAX_AUTO_WORKERS`) for ensembles of :data:`AUTO_PROCESS_MIN` replicate-years or
-  more; smaller ones run in this process, where starting processes would cost more than it
-  saves.
+  :data:`MAX_AUTO_WORKERS`) for ensembles of :data:`AUTO_PROCESS_MIN` replicate-years
+  × reported countries or more; smaller ones run in this process, where starting processes
+  would cost more than it saves.
 
 The same seed gives the same numbers in every case.
 """
@@ -31,8 +31,12 @@ from hrh.projection.ensemble import BatchTask
 from hrh.projection.replicates import Replicates
 from hrh.projection.runner import Execution
 
-AUTO_PROCESS_MIN = 5_000
-"""Replicates × years from which an ensemble runs on local processes by default."""
+AUTO_PROCESS_MIN = 50_000
+"""Replicates × years × reported countries from which an ensemble runs on local processes
+by default (a whole-world run counts :data:`WORLD_COUNTRIES` countries). A reported
+country's replicate-year, its partners kept at expected values, takes well under a
+millisecond; starting a process takes about a second."""
+WORLD_COUNTRIES = 200
 MAX_AUTO_WORKERS = 8
 MAX_WORKERS = 64
 
@@ -44,8 +48,11 @@ def execution_for(
     until: int,
     workers: int | None = None,
     scheduler: str | None = None,
+    countries: int | None = None,
 ) -> Iterator[Execution | None]:
     """Yield where an ensemble runs (None: in this process); release it afterwards.
+
+    ``countries``: how many countries are reported (None: every country, the most work).
 
     Raises:
         Invalid: a worker count out of range.
@@ -59,7 +66,8 @@ def execution_for(
         return
     if workers is None:
         cores = os.cpu_count() or 1
-        big = replicates * (until - from_year + 1) >= AUTO_PROCESS_MIN
+        work = replicates * (until - from_year + 1) * (countries or WORLD_COUNTRIES)
+        big = work >= AUTO_PROCESS_MIN
         workers = min(cores, MAX_AUTO_WORKERS) if big else 1
     workers = min(workers, replicates)
     if workers <= 1:

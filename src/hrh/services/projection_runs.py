@@ -4,9 +4,23 @@ Every run asked for over the API, and every ``hrh project run``, is stored with 
 its provenance (scenario and parameters SHA-256, seed, mode, code version, input sources as
 ``key@vintage``) and its result document. Runs up to :data:`SYNC_LIMIT` country-years are
 computed in the request and answered directly; larger ones, up to :data:`MAX_JOB_SIZE`, are
-stored ``queued`` and computed by a :class:`RunJobs` pool of the server (poll
-``GET /api/v1/projections/{id}``). Agent-mode runs (one row per worker: memory-heavy) are
-never queued: above :data:`SYNC_LIMIT` they are refused, pointing to the CLI.
+stored ``queued`` and computed by a worker (poll ``GET /api/v1/projections/{id}``). Agent-mode
+runs (one row per worker: memory-heavy) are never queued: above :data:`SYNC_LIMIT` they are
+refused, pointing to the CLI.
+
+Jobs are durable: the run's row is the job. A worker (:class:`RunJobs` threads in the web
+server, or ``hrh project worker``) claims the oldest queued run with one
+``UPDATE … WHERE status = 'queued'`` (exactly one of several workers or server processes
+wins), then refreshes ``heartbeat_at`` and ``progress`` every :data:`HEARTBEAT_S` seconds
+while it computes. A run still ``running`` with no heartbeat for :data:`STALE_AFTER_S`
+seconds, or whose worker process on the same host is gone, belongs to a dead process (a
+crash, a restart): workers queue it again, on start and while they poll. Its inputs can
+always be rebuilt, since the request (bundled scenario name or inline scenario, countries,
+years, mode, seed: a stochastic run's seed is drawn at submission) is stored with it, so
+the retry computes the same numbers. A run taken
+:data:`MAX_ATTEMPTS` times is marked failed instead, saying so, so that a run that kills its
+worker is not retried for ever. A worker presumed dead that wakes up and finishes does not
+overwrite the run: results are stored only by the worker that holds it.
 
 Who reads a stored run: its owner (the analyst who ran it) and administrators
 (``projections.read``); everybody when it was submitted with ``public: true``. Others get a
@@ -17,11 +31,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
+import os
 import secrets
+import socket
+import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hrh.domain.policy import Principal, may, require
@@ -51,6 +68,16 @@ computed in the request; larger runs become jobs."""
 MAX_JOB_SIZE = 1_000_000
 """The largest run the server computes as a job; larger ones: ``hrh project run``."""
 STATUSES = ("queued", "running", "done", "failed")
+HEARTBEAT_S = 5.0
+"""How often a worker records that it still computes its run (and how far it got)."""
+STALE_AFTER_S = 60.0
+"""A ``running`` run silent for this long belongs to a dead process: it is queued again."""
+MAX_ATTEMPTS = 3
+"""Times a run is taken before a silent worker marks it failed rather than queued again."""
+POLL_S = 2.0
+"""How often an idle worker looks for queued runs (a submission in its process wakes it)."""
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -104,6 +131,9 @@ class RunView:
     finished_at: str | None
     row_count: int
     error: str
+    progress: float = 0.0
+    attempts: int = 0
+    heartbeat_at: str | None = None
     sources: tuple[str, ...] = ()
     request: dict[str, Any] = field(default_factory=dict)
     result: dict[str, Any] | None = field(default=None, repr=False)
@@ -119,25 +149,168 @@ class RunView:
         return {**self.summary(), "result": self.result}
 
 
+def worker_name() -> str:
+    """Return a name for a new worker: host, process id and a random suffix (one per thread)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _dead_here(worker: str) -> bool:
+    """Whether ``worker`` ran on this host in a process that no longer exists."""
+    host, _, rest = worker.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:60] or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists (another user's process)
+        return False
+    return False
+
+
+def recover_jobs(
+    ctx: AppContext,
+    *,
+    stale_after_s: float = STALE_AFTER_S,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> store.Recovered:
+    """Queue again the runs left ``running`` by a dead process.
+
+    A process is dead when it has not beaten for ``stale_after_s`` seconds, or at once when
+    it ran on this host and its process id no longer exists (a restarted server takes up the
+    runs it was computing without waiting). Runs already taken ``max_attempts`` times are
+    marked failed with a message saying so. Safe to call from any number of processes at once.
+    """
+    now = _now()
+    with ctx.unit() as s:
+        dead = [w for w in store.running_workers(s) if _dead_here(w)]
+        found = store.recover_stale(
+            s,
+            dead_workers=dead,
+            cutoff=now - timedelta(seconds=stale_after_s),
+            max_attempts=max_attempts,
+            at=now,
+            error=f"The run was started {max_attempts} times and each time the process "
+            "computing it stopped before it finished (a crash, a restart, or too little "
+            "memory). Submit it again, smaller, or run it with `hrh project run`.",
+        )
+    for run_id in found.requeued:
+        log.warning("projection run %s: its worker went silent; queued again", run_id)
+    for run_id in found.failed:
+        log.warning("projection run %s: its worker went silent too often; failed", run_id)
+    return found
+
+
+def claim_job(ctx: AppContext, worker: str) -> str | None:
+    """Claim the oldest queued run for ``worker``; return its id (None: nothing queued)."""
+    with ctx.unit() as s:
+        return store.claim_next(s, worker, at=_now())
+
+
+def work(
+    ctx: AppContext,
+    worker: str,
+    *,
+    stop: threading.Event | None = None,
+    wake: threading.Event | None = None,
+    until_idle: bool = False,
+    poll_s: float = POLL_S,
+    heartbeat_s: float = HEARTBEAT_S,
+    stale_after_s: float = STALE_AFTER_S,
+) -> int:
+    """Run queued jobs as ``worker`` until ``stop`` is set (or none is left: ``until_idle``).
+
+    Between jobs the worker queues again the runs of dead workers (:func:`recover_jobs`),
+    then claims the oldest queued run; idle, it waits ``poll_s`` seconds or for ``wake``.
+    An unexpected error (the database gone for a while) is logged and retried after a poll.
+    Return the number of jobs this worker finished (done or failed).
+    """
+    stop = stop or threading.Event()
+    done = 0
+    while not stop.is_set():
+        try:
+            recover_jobs(ctx, stale_after_s=stale_after_s)
+            run_id = claim_job(ctx, worker)
+        except Exception:  # the database unreachable for a while: try again after a poll
+            log.exception("projection worker %s: unexpected error; retrying", worker)
+            run_id = None
+            if until_idle:
+                raise
+        if run_id is not None:
+            try:
+                if run_job(ctx, run_id, worker, heartbeat_s=heartbeat_s, stop=stop):
+                    done += 1
+            except Exception:  # stored as the run's error; the worker goes on
+                log.exception("projection run %s failed", run_id)
+                done += 1
+            continue
+        if until_idle:
+            break
+        if wake is not None:
+            wake.wait(poll_s)
+            wake.clear()
+        else:
+            stop.wait(poll_s)
+    return done
+
+
 class RunJobs:
-    """The server's pool computing queued runs in background threads.
+    """Worker threads of the server computing queued runs from the database.
 
     One worker by default: projections are CPU-bound and the web process serves requests
-    beside them. Jobs are not persisted across restarts: a run still ``queued`` or
-    ``running`` when its server stops stays so (submit it again).
+    beside them; ``workers=0`` leaves the runs to ``hrh project worker`` processes. The jobs
+    are rows of ``projection_runs``: those queued or left running when a server stops are
+    computed after the next start (see the module's docstring).
     """
 
-    def __init__(self, ctx: AppContext, workers: int = 1) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        workers: int = 1,
+        *,
+        poll_s: float = POLL_S,
+        heartbeat_s: float = HEARTBEAT_S,
+        stale_after_s: float = STALE_AFTER_S,
+    ) -> None:
         self.ctx = ctx
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hrh-run")
+        self.names = [worker_name() for _ in range(workers)]
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads = [
+            threading.Thread(
+                target=work,
+                args=(ctx, name),
+                kwargs={
+                    "stop": self._stop,
+                    "wake": self._wake,
+                    "poll_s": poll_s,
+                    "heartbeat_s": heartbeat_s,
+                    "stale_after_s": stale_after_s,
+                },
+                name=f"hrh-run-{i}",
+                daemon=True,
+            )
+            for i, name in enumerate(self.names)
+        ]
+        for t in self._threads:
+            t.start()
 
-    def submit(self, run_id: str) -> Future[None]:
-        """Compute a queued run in the background."""
-        return self._pool.submit(execute_run, self.ctx, run_id)
+    def submit(self, run_id: str) -> None:
+        """Wake an idle worker: a run was queued (``run_id``; any queued run is taken)."""
+        del run_id  # the workers take the oldest queued run from the database
+        self._wake.set()
 
     def shutdown(self, wait: bool = True) -> None:
-        """Stop taking jobs (waiting for the running ones when ``wait``)."""
-        self._pool.shutdown(wait=wait)
+        """Stop taking jobs; with ``wait``, let the running ones finish first.
+
+        Queued runs stay queued in the database, for the next start or another worker.
+        """
+        self._stop.set()
+        self._wake.set()
+        if wait:
+            for t in self._threads:
+                t.join()
 
 
 def _now() -> datetime:
@@ -219,18 +392,72 @@ def record_run(
     return run_id
 
 
-def execute_run(ctx: AppContext, run_id: str) -> None:
-    """Compute a queued run and store its result (or its error); the jobs' entry point.
+def execute_run(ctx: AppContext, run_id: str, worker: str | None = None) -> None:
+    """Claim a queued run and compute it here, storing its result (or its error).
 
-    The request was authorised when it was submitted.
+    A run that is not queued (taken by another worker, done, failed) is left as it is. The
+    request was authorised when it was submitted.
+    """
+    worker = worker or worker_name()
+    with ctx.unit() as s:
+        if not store.claim(s, run_id, worker, at=_now()):
+            return
+    run_job(ctx, run_id, worker)
+
+
+class _Stopped(Exception):
+    """The worker was asked to stop while computing a run."""
+
+
+def run_job(
+    ctx: AppContext,
+    run_id: str,
+    worker: str,
+    *,
+    heartbeat_s: float = HEARTBEAT_S,
+    stop: threading.Event | None = None,
+) -> bool:
+    """Compute a run ``worker`` has claimed, beating every ``heartbeat_s`` seconds meanwhile.
+
+    Stores the result, or the error's message when it fails (an unexpected error is raised
+    again after it is stored). Nothing is stored once another worker holds the run. When
+    ``stop`` is set meanwhile (a server shutting down), the run is queued again at the next
+    year step, not counting as an attempt. Return False then (True: done or failed).
     """
     with ctx.unit() as s:
         row = store.get_run(s, run_id)
-        if row is None or row.status != "queued":
-            return
-        req = RunRequest.from_json(row.request)
-        store.set_status(s, run_id, "running", at=_now())
+        request = row.request if row is not None else None
+    if request is None:
+        return False
+    steps = [0]
+    halted = threading.Event()
     try:
+        req = RunRequest.from_json(request)
+        total = max(
+            1,
+            (req.until - req.from_year + 1)
+            * (req.replicates if req.mode in ("stochastic", "agent") else 1),
+        )
+
+        def beat() -> None:
+            while not halted.wait(heartbeat_s):
+                try:
+                    with ctx.unit() as s:
+                        mine = store.beat(
+                            s, run_id, worker, at=_now(), progress=min(steps[0] / total, 0.99)
+                        )
+                except Exception:
+                    log.exception("projection run %s: heartbeat failed", run_id)
+                    continue
+                if not mine:
+                    return
+
+        def on_step(_n: int) -> None:
+            steps[0] += 1
+            if stop is not None and stop.is_set():
+                raise _Stopped
+
+        threading.Thread(target=beat, name=f"hrh-beat-{run_id}", daemon=True).start()
         params = load_projection_parameters()
         chosen = resolve_scenario(req.scenario, params, allow_files=False)
         inputs = load_inputs(ctx, req.countries or None, req.from_year, {*chosen.ssl_editions()})
@@ -243,17 +470,27 @@ def execute_run(ctx: AppContext, run_id: str) -> None:
             mode=req.mode,
             seed=req.seed,
             replicates=req.replicates,
+            on_step=on_step,
         )
-        _store_result(ctx, run_id, result)
+        if not _store_result(ctx, run_id, result, worker=worker):
+            log.warning("projection run %s: taken over by another worker; result dropped", run_id)
+    except _Stopped:
+        with ctx.unit() as s:
+            store.release(s, run_id, worker)
+        log.info("projection run %s: worker stopping; queued again", run_id)
+        return False
     except Exception as exc:
         if isinstance(exc, HrhError):
             message = exc.message + (f" {exc.hint}" if exc.hint else "")
         else:
             message = f"The run failed unexpectedly ({type(exc).__name__}); see the server log."
         with ctx.unit() as s:
-            store.set_status(s, run_id, "failed", at=_now(), error=message)
+            store.set_failed(s, run_id, at=_now(), error=message, worker=worker)
         if not isinstance(exc, HrhError):
             raise
+    finally:
+        halted.set()
+    return True
 
 
 def _store_request(
@@ -290,12 +527,14 @@ def _store_request(
     return run_id
 
 
-def _store_result(ctx: AppContext, run_id: str, result: ProjectionResult) -> None:
+def _store_result(
+    ctx: AppContext, run_id: str, result: ProjectionResult, *, worker: str | None = None
+) -> bool:
     doc = result.document()
     payload = gzip.compress(json.dumps(doc, ensure_ascii=False).encode(), mtime=0)
     sources = sorted({tuple(label.rsplit("@", 1)) for label in result.sources if "@" in label})
     with ctx.unit() as s:
-        store.set_result(
+        return store.set_result(
             s,
             run_id,
             at=_now(),
@@ -308,6 +547,7 @@ def _store_result(ctx: AppContext, run_id: str, result: ProjectionResult) -> Non
                 "seed": result.seed,
             },
             sources=[(k, v) for k, v in sources],
+            worker=worker,
         )
 
 
@@ -359,6 +599,24 @@ def list_runs(ctx: AppContext, principal: Principal, limit: int = 50) -> list[Ru
         return [_view(r, ()) for r in store.list_runs(s, _visibility(principal), limit)]
 
 
+def list_jobs(
+    ctx: AppContext,
+    principal: Principal,
+    statuses: Sequence[str] = ("queued", "running"),
+    limit: int = 100,
+) -> list[RunView]:
+    """Return the runs in these statuses the principal may read, oldest first (the queue)."""
+    unknown = sorted(set(statuses) - set(STATUSES))
+    if unknown:
+        raise Invalid(f"Unknown status {unknown[0]!r}: expected one of {', '.join(STATUSES)}.")
+    if not 1 <= limit <= 1000:
+        raise Invalid(f"Limit {limit}: expected 1 to 1000.")
+    v = _visibility(principal)
+    with ctx.unit() as s:
+        rows = store.list_jobs(s, statuses, limit)
+        return [_view(r, ()) for r in rows if _visible(r, v)]
+
+
 def _iso(at: datetime | None) -> str | None:
     if at is None:
         return None
@@ -387,6 +645,9 @@ def _view(row: ProjectionRun, sources: Sequence[str], result: Any = None) -> Run
         finished_at=_iso(row.finished_at),
         row_count=row.row_count,
         error=row.error,
+        progress=round(row.progress, 4),
+        attempts=row.attempts,
+        heartbeat_at=_iso(row.heartbeat_at),
         sources=tuple(sources),
         request=json.loads(row.request),
         result=result,

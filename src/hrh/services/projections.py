@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,12 @@ from hrh.domain.records import Country
 from hrh.errors import Invalid, NotFound
 from hrh.indicators.series import Point
 from hrh.indicators.workforce import Bilateral
+from hrh.ingest.worker_registry import read_worker_registry
 from hrh.params.projection import ParameterSet, load_projection_parameters
+from hrh.projection.agents.registry import Registry
+from hrh.projection.defaults import DEFAULT_FROM as DEFAULT_FROM
+from hrh.projection.defaults import DEFAULT_REPLICATES as DEFAULT_REPLICATES
+from hrh.projection.defaults import DEFAULT_UNTIL as DEFAULT_UNTIL
 from hrh.projection.model import Corridors, Inputs
 from hrh.projection.need import PopulationByAge
 from hrh.projection.results import ProjectionComparison, ProjectionResult, compare
@@ -38,11 +44,10 @@ from hrh.services._inputs import SourceIndex, bilaterals, stock_series
 from hrh.services._version import code_version
 from hrh.services.context import AppContext
 from hrh.services.ensembles import execution_for
+from hrh.services.imports import country_index
 from hrh.store import projections as store_projections
 from hrh.store import reads
 
-DEFAULT_FROM, DEFAULT_UNTIL = 2025, 2050
-DEFAULT_REPLICATES = 100
 POPULATION_YEARS = (1950, 2100)
 CADRES: tuple[str, ...] = DNM_CADRES
 
@@ -82,25 +87,51 @@ def run_projection(
     on_step: Callable[[int], None] | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    registry: Path | None = None,
 ) -> ProjectionResult:
     """Run one scenario (a bundled name or a YAML path) over the stored data.
 
-    In ``stochastic`` mode, ``replicates`` replicates seeded from ``seed`` (a fresh seed,
-    recorded in the result, when None); ``on_step`` is called once per replicate and year.
-    The replicates run on the Dask cluster at ``scheduler`` when given, else on ``workers``
-    local processes (None: as many as the machine has cores for large ensembles, this
-    process for small ones; see :func:`hrh.services.ensembles.execution_for`). The results
-    do not depend on where the replicates run.
+    In ``stochastic`` and ``agent`` modes, ``replicates`` replicates seeded from ``seed`` (a
+    fresh seed, recorded in the result, when None); ``on_step`` is called once per
+    replicate and year. The replicates run on the Dask cluster at ``scheduler`` when given,
+    else on ``workers`` local processes (None: as many as the machine has cores for large
+    ensembles, this process for small ones; see
+    :func:`hrh.services.ensembles.execution_for`). The results do not depend on where the
+    replicates run. ``registry`` is a file of individual workers
+    (:mod:`hrh.ingest.worker_registry`) that replaces the stored stocks of its countries of
+    training (by default the countries projected); their identifiers are not kept.
     """
     require(principal, "projections.run")
     check_run(mode, from_year, until, replicates, seed)
     params = load_projection_parameters()
     chosen = load_scenario(scenario, params)
-    if mode != "stochastic":
+    workforce = None
+    if registry is not None:
+        workforce = read_registry(ctx, registry)
+        trained = workforce.training_countries()
+        countries = list(countries) if countries else list(trained)
+        absent = sorted(set(trained) - {c.strip().upper() for c in countries})
+        if absent:
+            raise Invalid(
+                f"The worker registry has workers trained in {', '.join(absent)}, "
+                "which the run does not project.",
+                hint="Add them to --countries, or leave --countries out.",
+            )
+    if mode == "deterministic":
         return _run(
-            ctx, chosen, countries, from_year, until, mode, replicates, seed, on_step=on_step
+            ctx,
+            chosen,
+            countries,
+            from_year,
+            until,
+            mode,
+            replicates,
+            seed,
+            on_step=on_step,
+            registry=workforce,
         )
-    with execution_for(replicates, from_year, until, workers, scheduler) as execution:
+    reported = len(countries) if countries else None
+    with execution_for(replicates, from_year, until, workers, scheduler, reported) as execution:
         return _run(
             ctx,
             chosen,
@@ -112,7 +143,25 @@ def run_projection(
             seed,
             on_step=on_step,
             execution=execution,
+            registry=workforce,
         )
+
+
+def read_registry(ctx: AppContext, path: Path) -> Registry:
+    """Read a registry of individual workers (CSV, Excel) for a run; keep no identifiers."""
+    read = read_worker_registry(path, country_index(ctx))
+    return Registry(
+        f"{read.file} (sha256 {read.sha256[:12]})",
+        read.countries,
+        read.cadres,
+        read.origin,
+        read.workplace,
+        read.cadre,
+        read.born,
+        read.by_age,
+        read.sex,
+        read.graduated,
+    )
 
 
 def run_request(
@@ -169,6 +218,7 @@ def _run(
     max_cells: int | None = None,
     on_step: Callable[[int], None] | None = None,
     execution: Execution | None = None,
+    registry: Registry | None = None,
 ) -> ProjectionResult:
     inputs = load_inputs(ctx, countries, from_year, {*chosen.ssl_editions()})
     if max_cells is not None:
@@ -193,6 +243,7 @@ def _run(
         replicates=replicates,
         on_step=on_step,
         execution=execution,
+        registry=registry,
     )
 
 
@@ -208,6 +259,7 @@ def compute_run(
     replicates: int,
     on_step: Callable[[int], None] | None = None,
     execution: Execution | None = None,
+    registry: Registry | None = None,
 ) -> ProjectionResult:
     """Run a resolved scenario over loaded inputs (reading what its need method needs)."""
     by_age = None
@@ -225,6 +277,7 @@ def compute_run(
         on_step=on_step,
         execution=execution,
         population_by_age=by_age,
+        registry=registry,
     )
     return replace(result, code_version=code_version())
 
@@ -296,8 +349,20 @@ def compare_projections(
     params = load_projection_parameters()
     sa, sb = load_scenario(a, params), load_scenario(b, params)
     inputs = load_inputs(ctx, countries, from_year, sa.ssl_editions() | sb.ssl_editions())
-    ra = run(inputs, params, sa, from_year, until, on_step=on_step)
-    rb = run(inputs, params, sb, from_year, until, on_step=on_step)
+    ra, rb = (  # compute_run reads the population by age for need by utilisation
+        compute_run(
+            ctx,
+            inputs,
+            s,
+            from_year,
+            until,
+            mode="deterministic",
+            seed=None,
+            replicates=1,
+            on_step=on_step,
+        )
+        for s in (sa, sb)
+    )
     return compare(ra, rb)
 
 

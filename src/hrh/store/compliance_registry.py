@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hrh.domain.recruitment import Agreement, Listing, Organisation
+from hrh.store.tables_compliance import AgreementOverrideRow as X
 from hrh.store.tables_compliance import AgreementRow as A
 from hrh.store.tables_compliance import OrganisationListingRow as L
 from hrh.store.tables_compliance import OrganisationRow as O
@@ -148,3 +149,39 @@ def save_agreements(session: Session, agreements: Sequence[Agreement]) -> Writte
         )
         session.flush()
     return Written(added, replaced, unchanged)
+
+
+def delete_agreement(session: Session, agreement_id: str) -> bool:
+    """Delete one agreement; return False when there was none."""
+    gone = session.execute(delete(A).where(A.agreement_id == agreement_id))
+    return bool(getattr(gone, "rowcount", 0))
+
+
+def delete_organisation(session: Session, name: str) -> bool:
+    """Delete one organisation and its listing periods; return False when there was none."""
+    pk = session.scalar(select(O.id).where(O.name == name))
+    if pk is None:
+        return False
+    session.execute(delete(L).where(L.organisation_pk == pk))
+    session.execute(delete(O).where(O.id == pk))
+    return True
+
+
+def agreement_overrides(session: Session) -> dict[str, str]:
+    """Return the local changes to agreements: id → ``edited`` or ``deleted``."""
+    return {x.agreement_id: x.change for x in session.scalars(select(X))}
+
+
+def mark_agreement(session: Session, agreement_id: str, change: str, actor: str) -> None:
+    """Record a local change (``edited``, ``deleted``) to an agreement, replacing any earlier."""
+    session.execute(delete(X).where(X.agreement_id == agreement_id))
+    session.add(
+        X(agreement_id=agreement_id, change=change, changed_at=datetime.now(UTC), actor=actor)
+    )
+    session.flush()
+
+
+def clear_agreement_marks(session: Session, agreement_ids: Sequence[str]) -> None:
+    """Forget the local changes to these agreements (an explicit import replaced them)."""
+    if agreement_ids:
+        session.execute(delete(X).where(X.agreement_id.in_(list(agreement_ids))))

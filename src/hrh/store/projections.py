@@ -57,21 +57,158 @@ def list_runs(session: Session, v: RunVisibility, limit: int = 50) -> list[Proje
     return list(session.scalars(q))
 
 
-def set_status(
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def claim(session: Session, run_id: str, worker: str, *, at: datetime) -> bool:
+    """Claim a queued run for ``worker`` (→ ``running``); False when it is not queued.
+
+    One ``UPDATE … WHERE status = 'queued'``: of two workers racing for a run (threads or
+    processes, SQLite or PostgreSQL) exactly one updates the row.
+    """
+    claimed = session.execute(
+        update(ProjectionRun)
+        .where(ProjectionRun.id == run_id, ProjectionRun.status == "queued")
+        .values(
+            status="running",
+            worker=worker,
+            started_at=at,
+            heartbeat_at=at,
+            attempts=ProjectionRun.attempts + 1,
+            progress=0.0,
+            error="",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(claimed) == 1
+
+
+def claim_next(session: Session, worker: str, *, at: datetime) -> str | None:
+    """Claim the oldest queued run for ``worker``; return its id, or None when none is left."""
+    q = (
+        select(ProjectionRun.id)
+        .where(ProjectionRun.status == "queued")
+        .order_by(ProjectionRun.created_at, ProjectionRun.id)
+        .limit(20)
+    )
+    for run_id in list(session.scalars(q)):
+        if claim(session, run_id, worker, at=at):
+            return run_id
+    return None
+
+
+def beat(session: Session, run_id: str, worker: str, *, at: datetime, progress: float) -> bool:
+    """Record that ``worker`` still computes the run; False when it is no longer its own."""
+    done = session.execute(
+        update(ProjectionRun)
+        .where(
+            ProjectionRun.id == run_id,
+            ProjectionRun.status == "running",
+            ProjectionRun.worker == worker,
+        )
+        .values(heartbeat_at=at, progress=progress)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(done) == 1
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """Runs found ``running`` without a heartbeat since the cutoff: queued again, or failed."""
+
+    requeued: tuple[str, ...]
+    failed: tuple[str, ...]
+
+
+def running_workers(session: Session) -> list[str]:
+    """Return the workers holding ``running`` runs."""
+    q = select(ProjectionRun.worker).where(ProjectionRun.status == "running").distinct()
+    return list(session.scalars(q))
+
+
+def recover_stale(
     session: Session,
-    run_id: str,
-    status: str,
     *,
+    cutoff: datetime,
+    max_attempts: int,
     at: datetime,
-    error: str = "",
-) -> None:
-    """Mark a run queued → running (``started_at``) or failed (``finished_at``, error)."""
-    values: dict[str, object] = {"status": status}
-    if status == "running":
-        values["started_at"] = at
-    else:
-        values.update(finished_at=at, error=error)
-    session.execute(update(ProjectionRun).where(ProjectionRun.id == run_id).values(**values))
+    error: str,
+    dead_workers: Sequence[str] = (),
+) -> Recovered:
+    """Queue again the runs whose worker went silent before ``cutoff`` or is known dead.
+
+    A run already taken ``max_attempts`` times is marked failed with ``error`` instead. Both
+    updates repeat the ``running`` and heartbeat conditions, so that a run claimed or
+    finished meanwhile is left alone.
+    """
+    r = ProjectionRun
+    silent = (
+        r.status == "running",
+        or_(
+            r.heartbeat_at.is_(None),
+            r.heartbeat_at < cutoff,
+            r.worker.in_(list(dead_workers)),
+        ),
+    )
+    stale = list(session.execute(select(r.id, r.attempts).where(*silent)).all())
+    requeued: list[str] = []
+    failed: list[str] = []
+    for run_id, attempts in stale:
+        again = attempts < max_attempts
+        values: dict[str, object] = (
+            {"status": "queued", "worker": "", "progress": 0.0}
+            if again
+            else {"status": "failed", "finished_at": at, "error": error}
+        )
+        changed = session.execute(
+            update(r)
+            .where(r.id == run_id, *silent)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if _rowcount(changed) == 1:
+            (requeued if again else failed).append(run_id)
+    return Recovered(tuple(requeued), tuple(failed))
+
+
+def release(session: Session, run_id: str, worker: str) -> bool:
+    """Queue again a run its worker stopped computing (a server shutting down)."""
+    done = session.execute(
+        update(ProjectionRun)
+        .where(
+            ProjectionRun.id == run_id,
+            ProjectionRun.status == "running",
+            ProjectionRun.worker == worker,
+        )
+        .values(status="queued", worker="", progress=0.0, attempts=ProjectionRun.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(done) == 1
+
+
+def list_jobs(session: Session, statuses: Sequence[str], limit: int = 100) -> list[ProjectionRun]:
+    """Return the runs in these statuses, oldest first (without loading their results)."""
+    q = (
+        select(ProjectionRun)
+        .options(defer(ProjectionRun.result))
+        .where(ProjectionRun.status.in_(list(statuses)))
+        .order_by(ProjectionRun.created_at, ProjectionRun.id)
+        .limit(limit)
+    )
+    return list(session.scalars(q))
+
+
+def set_failed(session: Session, run_id: str, *, at: datetime, error: str, worker: str) -> bool:
+    """Mark a run its worker computes as failed; False when it is no longer that worker's."""
+    done = session.execute(
+        update(ProjectionRun)
+        .where(ProjectionRun.id == run_id, ProjectionRun.worker == worker)
+        .where(ProjectionRun.status == "running")
+        .values(status="failed", finished_at=at, error=error)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(done) == 1
 
 
 def set_result(
@@ -83,16 +220,32 @@ def set_result(
     row_count: int,
     provenance: dict[str, object],
     sources: Sequence[tuple[str, str]],
-) -> None:
-    """Store a finished run's result, its provenance fields and its input sources."""
-    session.execute(
-        update(ProjectionRun)
-        .where(ProjectionRun.id == run_id)
-        .values(status="done", finished_at=at, result=result, row_count=row_count, **provenance)
+    worker: str | None = None,
+) -> bool:
+    """Store a finished run's result, its provenance fields and its input sources.
+
+    With ``worker``, only while that worker still holds the run (``running``): a job taken
+    over after its worker went silent is stored once. Return whether it was stored.
+    """
+    q = update(ProjectionRun).where(ProjectionRun.id == run_id)
+    if worker is not None:
+        q = q.where(ProjectionRun.worker == worker, ProjectionRun.status == "running")
+    stored = session.execute(
+        q.values(
+            status="done",
+            finished_at=at,
+            result=result,
+            row_count=row_count,
+            progress=1.0,
+            **provenance,
+        ).execution_options(synchronize_session=False)
     )
+    if _rowcount(stored) != 1:
+        return False
     session.execute(delete(ProjectionRunSource).where(ProjectionRunSource.run_id == run_id))
     session.add_all(ProjectionRunSource(run_id=run_id, source_key=k, vintage=v) for k, v in sources)
     session.flush()
+    return True
 
 
 def sources_of(session: Session, run_id: str) -> list[str]:

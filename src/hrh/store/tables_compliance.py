@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hrh.store.tables import Base
 
 __all__ = [
+    "AgreementOverrideRow",
     "AgreementRow",
     "Base",
     "ComplianceFinding",
@@ -133,3 +134,22 @@ class AgreementRow(Base):
     terms: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(400))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AgreementOverrideRow(Base):
+    """A local change to an agreement (``change``: ``edited`` or ``deleted``).
+
+    ``hrh load reference`` reads it so that it never reverts an edit nor resurrects a deleted
+    bundled agreement; an explicit import of the id clears it.
+    """
+
+    __tablename__ = "compliance_agreement_overrides"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", name="uq_compliance_agreement_overrides_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(String(80))
+    change: Mapped[str] = mapped_column(String(10))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(120))

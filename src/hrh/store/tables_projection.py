@@ -1,8 +1,9 @@
 """Tables of stored projection runs (declared on the shared `Base`; imported by `hrh.store.schema`).
 
 A run is stored when it is asked for (status ``queued``), marked ``running`` when a worker
-takes it, and ``done`` (with its result document, gzip-compressed JSON) or ``failed`` (with
-the error's message and hint). Its provenance is stored beside it: the scenario's and the
+claims it (``worker``, ``attempts``; ``heartbeat_at`` and ``progress`` while it computes),
+and ``done`` (with its result document, gzip-compressed JSON) or ``failed`` (with the
+error's message and hint). Its provenance is stored beside it: the scenario's and the
 parameters' SHA-256, the seed, the mode, the code version and the input sources.
 """
 
@@ -14,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -53,6 +55,12 @@ class ProjectionRun(Base):
     row_count: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # gzip JSON
+    # the job (migration 0012): who computes it, when it last said so, how often it was
+    # taken, and how far it got (0 to 1)
+    worker: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    progress: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class ProjectionRunSource(Base):

@@ -7,8 +7,9 @@ import inspect
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrh.domain.policy import may
@@ -17,6 +18,7 @@ from hrh.services.keys import session_key
 from hrh.web.auth import CSRF_MESSAGE, CSRF_TITLE, CsrfRejected, WebAuth, request_language
 from hrh.web.brief import make_brief_router
 from hrh.web.compliance import make_compliance_router
+from hrh.web.compliance_registry import make_compliance_registry_router
 from hrh.web.diaspora import make_diaspora_router
 from hrh.web.downloads import make_downloads_router
 from hrh.web.economics import make_economics_router
@@ -24,6 +26,7 @@ from hrh.web.i18n import load_catalogs
 from hrh.web.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
 from hrh.web.library import make_library_router
 from hrh.web.login import make_login_router
+from hrh.web.messages import Sayable, say
 from hrh.web.pages import NO_SUCH_PAGE, NOT_FOUND_TITLE, make_pages_router
 from hrh.web.projection import make_projection_router
 from hrh.web.scenarios import make_scenarios_router
@@ -38,7 +41,10 @@ def make_templates() -> Jinja2Templates:
     gettext: ``_("%(n)s countries", n=3)``; a literal percent sign is written ``%%``).
     """
     env = Environment(
-        loader=PackageLoader("hrh.web", "templates"),
+        # the web's templates, then the brief's and its chart macros (hrh.presentation)
+        loader=ChoiceLoader(
+            [PackageLoader("hrh.web", "templates"), PackageLoader("hrh.presentation", "templates")]
+        ),
         autoescape=select_autoescape(["html", "svg"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -59,6 +65,12 @@ def make_templates() -> Jinja2Templates:
     )
 
     @pass_context
+    def said(context: Context, thing: Sayable) -> Markup:
+        """A service's error, problem or text in the page's language (:mod:`hrh.web.messages`)."""
+        lang = request_language(context["request"])
+        return say(catalogs[lang], lang, thing)
+
+    @pass_context
     def cname(context: Context, iso3: str, stored: str = "") -> str:
         """A country's name in the page's language (``names`` in the context: ISO3 → ISO2, name)."""
         names = context.get("names") or {}
@@ -68,6 +80,7 @@ def make_templates() -> Jinja2Templates:
     env.globals.update(
         {
             "cname": cname,
+            "said": said,
             "region_names": WHO_REGION_NAMES,
             "cadre_names": CADRES,
             "series_names": SERIES_NAMES,
@@ -122,3 +135,4 @@ def install_web(app: FastAPI, ctx: AppContext) -> None:
     app.include_router(make_diaspora_router(auth))
     app.include_router(make_economics_router(auth))
     app.include_router(make_compliance_router(auth))
+    app.include_router(make_compliance_registry_router(auth))

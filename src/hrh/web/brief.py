@@ -1,153 +1,15 @@
-"""The country brief as HTML and PDF (WeasyPrint), and its route ``/countries/{iso3}/brief.pdf``.
+"""The country brief's route ``/countries/{iso3}/brief.pdf``, in the reader's language.
 
-:func:`hrh.services.brief.country_brief` gathers the content; :func:`brief_html` lays it out
-with the ``brief.html`` template in one language (the same gettext catalogs and locale
-formatting as the pages, no request needed, so ``hrh report`` uses it too); :func:`brief_pdf`
-turns that HTML into A4 pages. The charts are the pages' own SVG charts (``hrh.web.linechart``),
-inline, so WeasyPrint draws them as vectors; nothing is fetched while rendering.
+The brief is rendered by :mod:`hrh.presentation.brief`, the same renderer as ``hrh report``.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
-from importlib.resources import files
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
 
-from hrh.errors import Invalid, NotFound
-from hrh.services.brief import CountryBrief, ProjectedCadre, country_brief
-from hrh.services.context import AppContext
+from hrh.errors import NotFound
+from hrh.presentation.brief import build_brief_pdf
 from hrh.web.auth import WebAuth, request_language
-from hrh.web.i18n import LANGUAGES, N_, Formatter, load_catalogs
-from hrh.web.labels import CADRES, WHO_REGION_NAMES, country_name, indicator_label
-from hrh.web.linechart import LineChart, line_chart
-
-#: Years of the projection table.
-TABLE_YEARS = (2025, 2030, 2035, 2040, 2045, 2050)
-#: Name of each projection line.
-PROJECTION_LINES = {"supply": N_("Supply, baseline"), "need": N_("Need (SDG threshold)")}
-#: WHO's SDG index threshold: 44.5 doctors, nurses and midwives per 10,000.
-SDG_THRESHOLD = 44.5
-
-
-@dataclass(frozen=True)
-class ProjectionView:
-    """One cadre's projection chart and table rows (year, supply, need, gap)."""
-
-    cadre: str
-    chart: LineChart | None
-    rows: list[tuple[int, float, float | None, float | None]]
-    #: The last year's supply over need (None without a need).
-    cover: float | None = None
-    last_year: int | None = None
-
-
-def projection_view(p: ProjectedCadre) -> ProjectionView:
-    """Lay out one cadre's projection: the chart (supply, need) and the table rows."""
-    supply = list(zip(p.years, p.supply, strict=True))
-    need = [(y, n) for y, n in zip(p.years, p.need, strict=True) if n is not None]
-    lines: list[tuple[str, list[tuple[int, float]]]] = [("supply", supply)]
-    if need:
-        lines.append(("need", need))
-    rows = []
-    for year in TABLE_YEARS:
-        if year in p.years:
-            i = p.years.index(year)
-            n = p.need[i]
-            rows.append((year, p.supply[i], n, None if n is None else p.supply[i] - n))
-    last = p.need[-1] if p.need else None
-    cover = p.supply[-1] / last if last else None
-    return ProjectionView(p.cadre, line_chart(lines), rows, cover, p.years[-1] if p.years else None)
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("hrh.web", "templates"),
-        autoescape=select_autoescape(["html", "svg"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-
-
-@lru_cache(maxsize=1)
-def _catalogs() -> dict[str, Any]:
-    return dict(load_catalogs())
-
-
-def brief_html(brief: CountryBrief, lang: str) -> str:
-    """Lay the brief out as one HTML document in ``lang`` (en, fr or es)."""
-    if lang not in LANGUAGES:
-        raise Invalid(f"Unknown language {lang!r}.", hint="Use en, fr or es.")
-    catalog = _catalogs()[lang]
-    template = _environment().get_template("brief.html")
-    c = brief.country
-    names = {r.destination: r.destination_name for r in brief.outbound}
-    names |= {r.origin: r.origin_name for r in brief.inbound}
-
-    def cname(iso3: str, stored: str = "") -> str:
-        return country_name(lang, brief.iso2.get(iso3, ""), stored or names.get(iso3, iso3))
-
-    by_label = {s.label: s.title or s.label for s in brief.sources}
-
-    def titles(labels: list[str]) -> str:
-        return "; ".join(dict.fromkeys(by_label.get(label, label) for label in labels))
-
-    headline = {h.id: h for h in brief.headlines if not h.cadre}
-    context = {
-        "b": brief,
-        "dnm": headline.get("dnm_density_per_10k"),
-        "gap": headline.get("sdg_threshold_gap"),
-        "titles": titles,
-        "lang": lang,
-        "name": country_name(lang, c.iso2, c.name),
-        "region": WHO_REGION_NAMES.get(c.who_region, ""),
-        "fmt": lambda: Formatter(lang),
-        "cname": cname,
-        "label": indicator_label,
-        "cadre_names": CADRES,
-        "series_chart": line_chart([(k, v) for k, v in brief.series.items() if v]),
-        "projections": [projection_view(p) for p in brief.projection],
-        "line_names": PROJECTION_LINES,
-        "sdg_threshold": SDG_THRESHOLD,
-        "css": (files("hrh.web") / "static" / "brief.css").read_text(encoding="utf-8"),
-    }
-    template.environment.install_gettext_translations(  # type: ignore[attr-defined]
-        catalog, newstyle=True
-    )
-    return template.render(context)
-
-
-def _refuse_fetch(url: str) -> dict[str, Any]:
-    """WeasyPrint's URL fetcher: the brief is self-contained, so nothing is ever fetched."""
-    raise ValueError(f"the brief fetches nothing (asked for {url[:60]!r})")
-
-
-def brief_pdf(brief: CountryBrief, lang: str) -> bytes:
-    """Render the brief to PDF (A4) in ``lang``."""
-    from weasyprint import HTML  # imported here: WeasyPrint loads Pango at import
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    html = HTML(string=brief_html(brief, lang), url_fetcher=_refuse_fetch)
-    return bytes(html.write_pdf())
-
-
-def today() -> datetime:
-    """The current UTC time (the brief's date; read here, at the edge)."""
-    return datetime.now(UTC)
-
-
-def build_brief_pdf(ctx: AppContext, iso3: str, lang: str, principal: Any) -> bytes:
-    """Gather and render one country's brief (raises NotFound for an unknown code)."""
-    brief = country_brief(ctx, iso3, principal, today().date())
-    return brief_pdf(brief, lang)
 
 
 def make_brief_router(auth: WebAuth) -> APIRouter:

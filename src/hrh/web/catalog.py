@@ -1,7 +1,9 @@
 """Keeping the translation catalogs in step with the templates and code.
 
-The interface text is extracted from the templates (``_()``, ``gettext``, ``{% trans %}``) and
-from the web package's Python (``_()`` and ``N_()``). After changing interface text::
+The interface text is extracted from the templates (``_()``, ``gettext``, ``{% trans %}``),
+from the web package's Python (``_()``, ``N_()`` and ``M_()``) and from the rest of the
+package's Python (``M_()`` only: the service messages the pages translate, see
+:mod:`hrh.web.messages`). After changing interface text::
 
     python -m hrh.web.catalog            # add new msgids to fr and es, mark vanished ones obsolete
 
@@ -23,7 +25,10 @@ METHOD_MAP = [("templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS_MAP = {
     "templates/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"},
 }
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "M_": None}
+#: Outside the web package only ``M_()`` marks a message (``_`` is an ordinary name there).
+SERVICE_METHOD_MAP = [("web/**", "ignore"), ("**.py", "python")]
+SERVICE_KEYWORDS = {"M_": None}
 
 
 def package_dir() -> Path:
@@ -35,9 +40,13 @@ def extract_template() -> Catalog:
     """Extract every interface message of the web package into a template catalog."""
     template = Catalog(project="hrh", charset="utf-8")
     root = package_dir()
-    for filename, lineno, message, comments, context in extract_from_dir(
-        root, METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS
-    ):
+    extracted = [
+        *extract_from_dir(root, METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS),
+        # the brief and the shared labels (hrh.presentation) are interface text too
+        *extract_from_dir(root.parent / "presentation", METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS),
+        *extract_from_dir(root.parent, SERVICE_METHOD_MAP, keywords=SERVICE_KEYWORDS),
+    ]
+    for filename, lineno, message, comments, context in extracted:
         template.add(
             message,
             None,

@@ -3,8 +3,8 @@
 - ``/compliance`` (``recruitment.read``): the findings list, filtered by a GET form, paginated.
 - ``/compliance/records/{organisation}/{record_id}``: one record, its findings and evidence.
 - ``/compliance/scorecards``: per agency, employer, source (residence) country and destination.
-- ``/compliance/agreements`` (public, like the API's ``reference.read``): the agreements registry.
-- ``/compliance/organisations`` (``organisations.read``): the organisations registry.
+- ``/compliance/scorecards/{by}.csv|.xlsx``: one scorecard, one row per group and year.
+- ``/compliance/agreements`` and ``/compliance/organisations``: see ``compliance_registry``.
 - ``/compliance/report`` (``recruitment.read``): the WHO Code national reporting figures on a
   date, each table also as ``/compliance/report/<table>.csv`` or ``.xlsx``.
 - ``/compliance/upload`` (``recruitment.write``): a CSV or .xlsx checked first (dry run), then
@@ -18,6 +18,7 @@ on the report, a recruiter's counts cover its own records only.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -27,13 +28,15 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
 from hrh.domain.policy import ANONYMOUS, Principal, may
-from hrh.errors import HrhError, Invalid, NotFound
-from hrh.services import compliance, compliance_registry
+from hrh.errors import M_, HrhError, Invalid, NotFound
+from hrh.services import compliance
+from hrh.services import compliance_scorecards as scorecards_svc
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth, signed_in
 from hrh.web.exports import FORMATS, Table, table_response
 from hrh.web.i18n import N_
 from hrh.web.labels import CADRES, PROFESSION_CADRES
+from hrh.web.sparkline import sparkline
 
 PAGE_SIZE = 50
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx")
@@ -71,11 +74,12 @@ GROUPS: dict[str, str] = {
     "source": N_("Source countries (candidate's residence)"),
     "destination": N_("Destination countries"),
 }
-assert set(GROUPS) == set(compliance.SCORECARD_GROUPS)
+assert set(GROUPS) == set(scorecards_svc.SCORECARD_GROUPS)
 STATUSES: dict[str, str] = {
     "listed": N_("on the ethical recruiters list"),
     "not_listed": N_("not on the ethical recruiters list"),
     "not_in_registry": N_("not in the organisations registry"),
+    "partly_listed": N_("on the ethical recruiters list part of the year"),
 }
 ROUTES: dict[str, str] = {
     "active": N_("active recruitment"),
@@ -149,7 +153,11 @@ def _date(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise Invalid(f"{field}: {text[:20]!r} is not a date (YYYY-MM-DD).") from None
+        raise Invalid.of(
+            M_("%(field)s: %(value)s is not a date (YYYY-MM-DD)."),
+            field=field,
+            value=repr(text[:20]),
+        ) from None
 
 
 def _labels() -> dict[str, object]:
@@ -171,7 +179,9 @@ def _report_query(as_of: str, destination: str) -> tuple[date, str | None]:
     day = _date(as_of, "as_of") or datetime.now(UTC).date()
     place = destination.strip().upper()
     if place and not (len(place) == 3 and place.isalpha()):
-        raise Invalid(f"destination: {destination[:20]!r} is not an ISO3 country code.")
+        raise Invalid.of(
+            M_("destination: %(value)s is not an ISO3 country code."), value=repr(destination[:20])
+        )
     return day, place or None
 
 
@@ -181,6 +191,37 @@ def _report_table(report: compliance.NationalReport, section: str) -> Table:
     columns = list(dict.fromkeys(k for row in rows for k in row)) or list(EMPTY_COLUMNS[section])
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     return Table(f"who-code-report-{section}-{report.as_of.isoformat()}", columns, cells)
+
+
+SCORECARD_COLUMNS = (
+    "group",
+    "year",
+    "records",
+    "flagged_records",
+    "findings",
+    "rate",
+    "status_that_year",
+    "status_source",
+)
+
+
+def scorecard_table(by: str, rows: Sequence[scorecards_svc.ScoreRow]) -> Table:
+    """A scorecard as a download: one row per group and year (status: agencies, employers)."""
+    cells: list[list[str | int | float | None]] = [
+        [
+            r.group,
+            y.year,
+            y.records,
+            y.flagged_records,
+            y.findings,
+            y.rate,
+            y.status.status if y.status else None,
+            y.status.source if y.status else None,
+        ]
+        for r in rows
+        for y in r.years
+    ]
+    return Table(f"compliance-scorecard-{by}", SCORECARD_COLUMNS, cells)
 
 
 def _cell(value: object) -> str | int | float | None:
@@ -193,17 +234,18 @@ def _read_upload(upload: UploadFile | None, limit_mb: int) -> tuple[str, bytes]:
     """Return an upload's name and bytes; refuse other suffixes and files over the limit."""
     name = Path(upload.filename or "").name if upload is not None else ""
     if upload is None or not name:
-        raise Invalid("Choose a file to upload.")
+        raise Invalid.of(M_("Choose a file to upload."))
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        raise Invalid(
-            f"Only .csv and .xlsx files are accepted, not {name!r}.",
-            hint="Use the documented template (docs/formats.md).",
+        raise Invalid.of(
+            M_("Only .csv and .xlsx files are accepted, not %(file)s."),
+            hint=M_("Use the documented template (docs/formats.md)."),
+            file=repr(name),
         )
     data = bytearray()
     while chunk := upload.file.read(_CHUNK):
         data += chunk
         if len(data) > limit_mb * 1024 * 1024:
-            raise Invalid(f"The upload is larger than {limit_mb} MB.")
+            raise Invalid.of(M_("The upload is larger than %(mb)s MB."), mb=limit_mb)
     return name, bytes(data)
 
 
@@ -249,13 +291,15 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
             "since": since.strip(),
             "until": until.strip(),
         }
-        error = ""
+        error: HrhError | None = None
         result = None
         try:
             if chosen["rule"] and chosen["rule"] not in RULE_NAMES:
-                raise Invalid(f"Unknown rule {chosen['rule']!r}.")
+                raise Invalid.of(M_("Unknown rule %(rule)s."), rule=repr(chosen["rule"]))
             if chosen["severity"] and chosen["severity"] not in SEVERITIES:
-                raise Invalid(f"Unknown severity {chosen['severity']!r}.")
+                raise Invalid.of(
+                    M_("Unknown severity %(severity)s."), severity=repr(chosen["severity"])
+                )
             flt = compliance.FindingFilter(
                 chosen["organisation"] or None,
                 chosen["rule"] or None,
@@ -273,7 +317,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
                 offset=(page - 1) * PAGE_SIZE,
             )
         except HrhError as exc:
-            error = exc.message
+            error = exc
         query = {k: v for k, v in chosen.items() if v}
         pages = max(1, -(-result.count // PAGE_SIZE)) if result else 1
         all_names = names()
@@ -292,7 +336,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
             "names": all_names,
             "countries": sorted(all_names.items(), key=lambda kv: kv[1][1]),
         }
-        status = 400 if error else 200
+        status = 400 if error is not None else 200
         return auth.render(request, "compliance_findings.html", context, status_code=status)
 
     @router.get("/compliance/records/{organisation}/{record_id:path}", name="compliance_record")
@@ -316,33 +360,26 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
         if (blocked := gate(request, "recruitment.read", READERS)) is not None:
             return blocked
         principal = _principal(request)
-        cards = {by: compliance.scorecard(auth.ctx, principal, by) for by in GROUPS}
-        context = {**_labels(), "active": "compliance", "cards": cards, "names": names()}
+        cards = {by: scorecards_svc.scorecard(auth.ctx, principal, by) for by in GROUPS}
+        context = {
+            **_labels(),
+            "active": "compliance",
+            "cards": cards,
+            "names": names(),
+            "sparkline": lambda row: sparkline([(y.year, y.rate) for y in row.years]),
+        }
         return auth.render(request, "compliance_scorecards.html", context)
 
-    @router.get("/compliance/agreements", name="compliance_agreements")
-    def agreements(request: Request) -> Response:
-        """The agreements registry the rules read (public reference, as in the API)."""
-        context = {
-            **_labels(),
-            "active": "compliance",
-            "agreements": compliance.list_agreements(auth.ctx),
-            "names": names(),
-        }
-        return auth.render(request, "compliance_agreements.html", context)
-
-    @router.get("/compliance/organisations", name="compliance_organisations")
-    def organisations(request: Request) -> Response:
-        """The organisations registry (a recruiter sees its own organisation only)."""
-        if (blocked := gate(request, "organisations.read", READERS)) is not None:
+    @router.get("/compliance/scorecards/{by}.{fmt}", name="compliance_scorecard_download")
+    def scorecard_download(request: Request, by: str, fmt: str) -> Response:
+        """One scorecard as CSV or Excel: one row per group and recruitment year."""
+        if (blocked := gate(request, "recruitment.read", READERS)) is not None:
             return blocked
-        context = {
-            **_labels(),
-            "active": "compliance",
-            "organisations": compliance_registry.list_organisations(auth.ctx, _principal(request)),
-            "names": names(),
-        }
-        return auth.render(request, "compliance_organisations.html", context)
+        if by not in GROUPS or fmt not in FORMATS:
+            missing = {"title": NOT_FOUND_TITLE, "message": NO_TABLE}
+            return auth.render(request, "error.html", missing, status_code=404)
+        rows = scorecards_svc.scorecard(auth.ctx, _principal(request), by)
+        return table_response(scorecard_table(by, rows), fmt)
 
     @router.get("/compliance/report", name="compliance_report")
     def report(
@@ -353,7 +390,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
         """The WHO Code national reporting figures on a date (a recruiter: its own records)."""
         if (blocked := gate(request, "recruitment.read", READERS)) is not None:
             return blocked
-        error = ""
+        error: HrhError | None = None
         result = None
         try:
             day, place = _report_query(as_of, destination)
@@ -361,7 +398,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
                 auth.ctx, _principal(request), day, destination=place
             )
         except HrhError as exc:
-            error = exc.message
+            error = exc
         chosen = {"as_of": as_of.strip(), "destination": destination.strip().upper()}
         if result is not None:
             chosen["as_of"] = result.as_of.isoformat()
@@ -376,7 +413,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
             "names": all_names,
             "countries": sorted(all_names.items(), key=lambda kv: kv[1][1]),
         }
-        status = 400 if error else 200
+        status = 400 if error is not None else 200
         return auth.render(request, "compliance_report.html", context, status_code=status)
 
     @router.get("/compliance/report/{section}.{fmt}", name="compliance_report_download")
@@ -413,7 +450,6 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
             "result": result,
             "error": error,
             "checked": checked,
-            "changed_file": CHANGED_FILE,
             "limit_mb": auth.ctx.settings.max_upload_mb,
         }
         status = error.status if error is not None and error.status < 500 else 200

@@ -23,7 +23,7 @@ from fastapi.responses import RedirectResponse
 
 from hrh.diaspora.workflow import Outcome
 from hrh.domain.policy import ANONYMOUS, Principal, may
-from hrh.errors import HrhError, Invalid
+from hrh.errors import M_, HrhError, Invalid
 from hrh.services import diaspora, diaspora_matching
 from hrh.services import diaspora_assignments as workflow
 from hrh.services.accounts import sign_in
@@ -99,7 +99,11 @@ def _date(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise Invalid(f"{field}: {text[:20]!r} is not a date (YYYY-MM-DD).") from None
+        raise Invalid.of(
+            M_("%(field)s: %(value)s is not a date (YYYY-MM-DD)."),
+            field=field,
+            value=repr(text[:20]),
+        ) from None
 
 
 def _int(text: str, field: str) -> int:
@@ -108,7 +112,9 @@ def _int(text: str, field: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise Invalid(f"{field}: {text[:20]!r} is not a whole number.") from None
+        raise Invalid.of(
+            M_("%(field)s: %(value)s is not a whole number."), field=field, value=repr(text[:20])
+        ) from None
 
 
 def _float(text: str, field: str) -> float | None:
@@ -117,7 +123,9 @@ def _float(text: str, field: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise Invalid(f"{field}: {text[:20]!r} is not a number.") from None
+        raise Invalid.of(
+            M_("%(field)s: %(value)s is not a number."), field=field, value=repr(text[:20])
+        ) from None
 
 
 def make_diaspora_router(auth: WebAuth) -> APIRouter:
@@ -191,7 +199,9 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
         auth.start_session(response, user_id, session.session_version)
         return response
 
-    def render_me(request: Request, done: str, failed: str = "", status: int = 200) -> Response:
+    def render_me(
+        request: Request, done: str, failed: HrhError | None = None, status: int = 200
+    ) -> Response:
         rows = workflow.list_assignments(auth.ctx, _principal(request))
         shown = done if done in STATUSES or done in ("registered", "reported") else ""
         context = {**_labels(), "rows": rows, "done": shown, "failed": failed, "names": names()}
@@ -213,12 +223,12 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
             return blocked
         try:
             if answer not in ("accept", "decline"):
-                raise Invalid("Answer accept or decline.")
+                raise Invalid.of(M_("Answer accept or decline."))
             view = workflow.respond(
                 auth.ctx, _principal(request), assignment_id[:40], answer == "accept"
             )
         except HrhError as exc:
-            return render_me(request, "", exc.message, exc.status)
+            return render_me(request, "", exc, exc.status)
         return _back("/diaspora/me", done=view.status)
 
     @router.post("/diaspora/me/assignments/{assignment_id}/outcome", dependencies=[auth.csrf])
@@ -242,7 +252,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
             )
             workflow.report_outcome(auth.ctx, _principal(request), assignment_id[:40], report)
         except HrhError as exc:
-            return render_me(request, "", exc.message, exc.status)
+            return render_me(request, "", exc, exc.status)
         return _back("/diaspora/me", done="reported")
 
     @router.get("/diaspora/console", name="diaspora_console")
@@ -253,7 +263,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
         return render_console(request, done)
 
     def render_console(
-        request: Request, done: str, failed: str = "", status: int = 200
+        request: Request, done: str, failed: HrhError | None = None, status: int = 200
     ) -> Response:
         principal = _principal(request)
         opportunities = diaspora_matching.list_opportunities(auth.ctx, principal)
@@ -295,7 +305,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
         try:
             workflow.propose(auth.ctx, _principal(request), profile_id[:40], opportunity_id[:40])
         except HrhError as exc:
-            return render_console(request, "", exc.message, exc.status)
+            return render_console(request, "", exc, exc.status)
         return _back("/diaspora/console", done="proposed")
 
     @router.post("/diaspora/console/assignments/{assignment_id}", dependencies=[auth.csrf])
@@ -306,7 +316,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
         try:
             view = workflow.advance(auth.ctx, _principal(request), assignment_id[:40], event[:12])
         except HrhError as exc:
-            return render_console(request, "", exc.message, exc.status)
+            return render_console(request, "", exc, exc.status)
         return _back("/diaspora/console", done=view.status)
 
     return router

@@ -14,34 +14,22 @@ from fastapi import APIRouter, Query, Request, Response
 from hrh.domain.codes import CADRES_BY_ID
 from hrh.domain.records import StoredSource
 from hrh.errors import HrhError, Invalid, NotFound
-from hrh.services.corridors import Corridor, list_corridors
+from hrh.presentation.labels import CADRES, country_name, indicator_label, source_use
+from hrh.presentation.linechart import line_chart
+from hrh.services.corridors import Corridor, CorridorPage, list_corridors
 from hrh.services.indicators import indicators_for
 from hrh.services.map_layers import map_layer
-from hrh.services.observatory import list_sources
+from hrh.services.observatory import list_countries, list_sources
 from hrh.services.safeguards import compute_safeguard_list
 from hrh.services.series import get_series
 from hrh.web.auth import WebAuth, request_language
+from hrh.web.chartfiles import bad_format, chart_file, no_chart, svg_to_png
 from hrh.web.exports import FORMATS, Table, table_response, used_sources
+from hrh.web.flows import flow_diagram
 from hrh.web.i18n import N_, Formatter
-from hrh.web.labels import CADRES, country_name, indicator_label, source_use
-from hrh.web.linechart import line_chart
-from hrh.web.pages import BAD_FILTER_TITLE, not_found
+from hrh.web.pages import BAD_FILTER_TITLE, CORRIDORS_SHOWN, not_found
 from hrh.web.profile import CSV_COLUMNS, SERIES_CADRES, SSL_EDITION, find_country
 from hrh.web.views import BAD_MAP, BAD_MAP_TITLE, parse_year
-
-
-def _refuse_fetch(url: str, *_: object) -> bytes:
-    """Refuse every URL (cairosvg's fetcher): our charts are self-contained."""
-    raise ValueError(f"the chart fetches nothing (asked for {url[:60]!r})")
-
-
-def svg_to_png(svg: bytes, scale: float = 2.0) -> bytes:
-    """Render one of our SVG charts to PNG (twice the size, for sharp slides and documents)."""
-    from cairosvg.surface import PNGSurface  # type: ignore[import-untyped]  # loads cairo
-
-    png = PNGSurface.convert(bytestring=svg, scale=scale, unsafe=False, url_fetcher=_refuse_fetch)
-    return bytes(png)
-
 
 #: No page lists more corridors than this; the downloads give them all.
 ALL_ROWS = 1_000_000
@@ -63,6 +51,16 @@ def _corridor_row(c: Corridor) -> list[str | int | float | None]:
         c.basis, c.value, c.share_of_origin_workforce, c.origin_workforce,
         c.origin_workforce_year, c.source,
     ]  # fmt: skip
+
+
+def corridor_filters(origin: str, destination: str, cadre: str, year: str) -> dict[str, str]:
+    """The corridors page's filters, tidied as the page tidies them."""
+    return {
+        "origin": origin.strip().upper(),
+        "destination": destination.strip().upper(),
+        "cadre": cadre.strip(),
+        "year": year.strip(),
+    }
 
 
 def make_downloads_router(auth: WebAuth) -> APIRouter:
@@ -140,6 +138,21 @@ def make_downloads_router(auth: WebAuth) -> APIRouter:
         table = Table(f"ssl-{SSL_EDITION}", columns, rows, used_sources(labels, stored()))
         return answer(request, table, fmt)
 
+    def filtered_corridors(chosen: dict[str, str], limit: int) -> CorridorPage:
+        """The corridors of the page's filters, largest first (Invalid for a bad cadre or year)."""
+        if chosen["cadre"] and chosen["cadre"] not in CADRES_BY_ID:
+            raise Invalid(chosen["cadre"])
+        if chosen["year"] and not chosen["year"].isdigit():
+            raise Invalid(chosen["year"])
+        return list_corridors(
+            ctx,
+            origin=chosen["origin"] or None,
+            destination=chosen["destination"] or None,
+            cadre=chosen["cadre"] or None,
+            year=int(chosen["year"]) if chosen["year"] else None,
+            limit=limit,
+        )
+
     @router.get("/corridors.{fmt}", name="corridors_download")
     def corridors_download(
         request: Request,
@@ -150,25 +163,40 @@ def make_downloads_router(auth: WebAuth) -> APIRouter:
         year: Annotated[str, Query()] = "",
     ) -> Response:
         """Every corridor that the page's filters select (the page shows the top 50)."""
+        chosen = corridor_filters(origin, destination, cadre, year)
         try:
-            if cadre.strip() and cadre.strip() not in CADRES_BY_ID:
-                raise Invalid(cadre)
-            if year.strip() and not year.strip().isdigit():
-                raise Invalid(year)
-            page = list_corridors(
-                ctx,
-                origin=origin.strip().upper() or None,
-                destination=destination.strip().upper() or None,
-                cadre=cadre.strip() or None,
-                year=int(year.strip()) if year.strip() else None,
-                limit=ALL_ROWS,
-            )
+            page = filtered_corridors(chosen, ALL_ROWS)
         except HrhError:
             return bad(request, BAD_CORRIDOR_FILTER, " ".join(v for v in (origin, cadre, year)))
         rows = [_corridor_row(c) for c in page.data]
         labels = [c.source for c in page.data]
         table = Table("corridors", CORRIDOR_COLUMNS, rows, used_sources(labels, stored()))
         return answer(request, table, fmt)
+
+    @router.get("/corridors/flow.{fmt}", name="corridors_flow")
+    def corridors_flow(
+        request: Request,
+        fmt: str,
+        origin: Annotated[str, Query()] = "",
+        destination: Annotated[str, Query()] = "",
+        cadre: Annotated[str, Query()] = "",
+        year: Annotated[str, Query()] = "",
+    ) -> Response:
+        """The corridors page's flow diagram, same filters, as an SVG or PNG file."""
+        refused = bad_format(auth, request, fmt)
+        if refused is not None:
+            return refused
+        chosen = corridor_filters(origin, destination, cadre, year)
+        try:
+            page = filtered_corridors(chosen, CORRIDORS_SHOWN)
+        except HrhError:
+            return bad(request, BAD_CORRIDOR_FILTER, " ".join(v for v in (origin, cadre, year)))
+        flow = flow_diagram(page.data)
+        if flow is None:
+            return no_chart(auth, request, " ".join(v for v in chosen.values() if v))
+        names = {c.iso3: (c.iso2, c.name) for c in list_countries(ctx)}
+        context = {"flow": flow, "chosen": chosen, "names": names}
+        return chart_file(auth, request, "flow.svg", context, fmt, "hrh-corridors-flow")
 
     @router.get("/sources.{fmt}", name="sources_download")
     def sources_download(request: Request, fmt: str) -> Response:

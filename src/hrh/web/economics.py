@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from hrh.errors import HrhError
+from hrh.errors import M_, HrhError, Invalid, Text
 from hrh.services import economics
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth
@@ -38,17 +38,16 @@ class _Form:
 
 
 def _number(text: str, what: str) -> float | None:
+    """Read a form's number; ``what`` is the field's label, marked with ``M_()``."""
     text = text.strip().replace(",", "")
     if not text:
         return None
     try:
         return float(text)
     except ValueError:
-        raise _BadInput(f"{what}: {text[:40]!r} is not a number.") from None
-
-
-class _BadInput(Exception):
-    pass
+        raise Invalid.of(
+            M_("%(what)s: %(value)s is not a number."), what=Text(what), value=repr(text[:40])
+        ) from None
 
 
 def make_economics_router(auth: WebAuth) -> APIRouter:
@@ -76,14 +75,14 @@ def make_economics_router(auth: WebAuth) -> APIRouter:
             destination.strip().upper(),
             share,
         )
-        errors: list[str] = []
+        errors: list[HrhError] = []
         per_emigrant = corridors = sharing = None
         try:
-            c = _number(form.cost, "Education cost")
-            y = _number(form.years, "Years compounded")
+            c = _number(form.cost, M_("Education cost"))
+            y = _number(form.years, M_("Years compounded"))
             r = form.rate.strip()
             rates = [r if r.endswith("%") else f"{r}%"] if r else []
-            s = _number(form.share, "Refund share")
+            s = _number(form.share, M_("Refund share"))
             per_emigrant = economics.lost_investment_per_emigrant(
                 cost=c, rates=rates, years=y, country=form.origin, cadre=form.cadre
             )
@@ -101,8 +100,8 @@ def make_economics_router(auth: WebAuth) -> APIRouter:
                     rates=rates,
                     years=y,
                 )
-        except (_BadInput, HrhError) as exc:
-            errors.append(str(exc))
+        except HrhError as exc:
+            errors.append(exc)
         countries = sorted(
             ((x.iso3, (x.iso2, x.name)) for x in list_countries(auth.ctx)),
             key=lambda kv: kv[1][1],

@@ -4,7 +4,7 @@ A cold baseline run takes about a second for a large country, too slow for the p
 150 ms budget, so the profile shows a placeholder and ``static/js/projection.js`` fetches
 ``/countries/{iso3}/projection/fragment`` after the page has loaded; without JavaScript the
 profile links to the full page. Both call :func:`hrh.services.brief.baseline_projection` (the
-brief's projection) and lay it out with ``hrh.web.brief.projection_view``. The result is
+brief's projection) and lay it out with ``hrh.presentation.brief.projection_view``. The result is
 cached in the process per country and data version (the stored source vintages), so a new
 import is never hidden by the cache.
 """
@@ -16,11 +16,12 @@ import threading
 from fastapi import APIRouter, Request, Response
 
 from hrh.errors import NotFound
+from hrh.presentation.brief import PROJECTION_LINES, ProjectionView, projection_view
 from hrh.services.brief import baseline_projection
 from hrh.services.context import AppContext
 from hrh.services.observatory import list_sources
 from hrh.web.auth import WebAuth
-from hrh.web.brief import PROJECTION_LINES, ProjectionView, projection_view
+from hrh.web.chartfiles import bad_format, chart_file, no_chart
 from hrh.web.profile import find_country
 
 #: Countries whose projection is kept in memory (each is a few kilobytes).
@@ -55,7 +56,7 @@ class ProjectionCache:
 
 
 def make_projection_router(auth: WebAuth) -> APIRouter:
-    """Build ``/countries/{iso3}/projection`` (a page) and its ``/fragment``."""
+    """Build ``/countries/{iso3}/projection`` (a page), its ``/fragment`` and chart files."""
     from hrh.web.pages import not_found
 
     router = auth.router()
@@ -86,5 +87,28 @@ def make_projection_router(auth: WebAuth) -> APIRouter:
     def projection_fragment(request: Request, iso3: str) -> Response:
         """The projection's charts and tables only (what ``static/js/projection.js`` loads)."""
         return answer(request, iso3, "_projection.html")
+
+    @router.get("/countries/{iso3}/projection/{cadre}.{fmt}", name="country_projection_chart")
+    def projection_chart(request: Request, iso3: str, cadre: str, fmt: str) -> Response:
+        """One cadre's projection chart as an SVG or PNG file (``fmt``: svg or png)."""
+        refused = bad_format(auth, request, fmt)
+        if refused is not None:
+            return refused
+        try:
+            country = find_country(auth.ctx, iso3)
+        except NotFound:
+            return not_found(auth, request, iso3)
+        views, _ = cache.views(country.iso3)
+        view = next((v for v in views if v.cadre == cadre and v.chart is not None), None)
+        if view is None:
+            return no_chart(auth, request, f"{country.iso3} {cadre}")
+        context = {
+            "country": country,
+            "names": {country.iso3: (country.iso2, country.name)},
+            "view": view,
+            "line_names": PROJECTION_LINES,
+        }
+        stem = f"hrh-{country.iso3}-projection-{view.cadre}"
+        return chart_file(auth, request, "projection_chart.svg", context, fmt, stem)
 
     return router

@@ -20,6 +20,8 @@ from fastapi import APIRouter, Request, Response
 
 from hrh.errors import Invalid, NotFound
 from hrh.params.projection import load_projection_parameters
+from hrh.presentation.labels import CADRES as CADRE_LABELS
+from hrh.presentation.linechart import LineChart, line_chart
 from hrh.projection.model import Inputs
 from hrh.projection.results import ProjectionResult
 from hrh.projection.runner import run
@@ -29,9 +31,8 @@ from hrh.services.context import AppContext
 from hrh.services.observatory import list_countries
 from hrh.services.projections import check_explore, load_inputs
 from hrh.web.auth import WebAuth
+from hrh.web.chartfiles import bad_format, chart_file, no_chart
 from hrh.web.i18n import N_
-from hrh.web.labels import CADRES as CADRE_LABELS
-from hrh.web.linechart import LineChart, line_chart
 
 FROM_YEAR, UNTIL_YEAR = 2025, 2050
 LEVER_YEAR = 2026
@@ -278,7 +279,7 @@ def outcome_csv(outcome: Outcome) -> str:
 
 
 def make_scenarios_router(auth: WebAuth) -> APIRouter:
-    """Build ``/scenarios``, its fragment (for the script) and its CSV."""
+    """Build ``/scenarios``, its fragment (for the script), its CSV and its chart files."""
     router = auth.router()
     explorer = Explorer(auth.ctx)
 
@@ -342,5 +343,21 @@ def make_scenarios_router(auth: WebAuth) -> APIRouter:
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+
+    @router.get("/scenarios/{cadre}.{fmt}", name="scenarios_chart")
+    def chart(request: Request, cadre: str, fmt: str) -> Response:
+        """One cadre's chart of the scenario (same query as the page) as an SVG or PNG file."""
+        refused = bad_format(auth, request, fmt)
+        if refused is not None:
+            return refused
+        outcome = outcome_or_error(request)
+        if isinstance(outcome, Response):
+            return outcome
+        view = next((v for v in outcome.cadres if v.cadre == cadre and v.chart), None)
+        if view is None:
+            return no_chart(auth, request, f"{outcome.levers.country} {cadre}")
+        stem = f"hrh-{outcome.levers.country}-scenario-{view.cadre}"
+        values = context(outcome) | {"view": view}
+        return chart_file(auth, request, "scenario_chart.svg", values, fmt, stem)
 
     return router

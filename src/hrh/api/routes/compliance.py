@@ -1,4 +1,4 @@
-"""Ethical-recruitment compliance over the API: upload, findings, records, scorecards.
+"""Ethical-recruitment compliance over the API: upload, findings, records, yearly scorecards.
 
 Recruiters see only their organisation's records and findings (another organisation's record
 is "not found"); analysts and admins see all. Agreements and rules are public reference.
@@ -18,6 +18,7 @@ from hrh.api.deps import CtxDep, PrincipalDep, allow
 from hrh.domain.recruitment import Finding
 from hrh.errors import Invalid
 from hrh.services import compliance as svc
+from hrh.services import compliance_scorecards as scorecards
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
 _CHUNK = 1 << 20
@@ -106,10 +107,33 @@ class StatusPublic(_Out):
     source: str
 
 
+class YearStatusPublic(_Out):
+    """An organisation's ethical-recruiter status over one year, and where it comes from.
+
+    ``listed``: every day of the year (up to today in the current year); ``partly_listed``:
+    some days; ``source``: the listing periods' sources.
+    """
+
+    status: Literal["listed", "partly_listed", "not_listed", "not_in_registry"]
+    source: str
+
+
+class YearScorePublic(_Out):
+    """One group's figures for one recruitment year (agencies, employers: status that year)."""
+
+    year: int
+    records: int
+    flagged_records: int
+    findings: int
+    rate: float
+    status: YearStatusPublic | None = None
+
+
 class ScoreRowPublic(_Out):
     """Records, records with findings, findings, rate and the yearly rate for one group.
 
-    ``status`` (agency and employer scorecards): the organisation's ethical-recruiter status.
+    ``years``: the same figures per recruitment year. ``status`` (agency and employer
+    scorecards): the organisation's ethical-recruiter status today.
     """
 
     group: str
@@ -118,6 +142,7 @@ class ScoreRowPublic(_Out):
     findings: int
     rate: float
     trend: dict[int, float]
+    years: list[YearScorePublic]
     status: StatusPublic | None = None
 
 
@@ -253,8 +278,8 @@ def get_scorecard(
     ctx: CtxDep,
     principal: PrincipalDep,
 ) -> ScorecardPublic:
-    """Per agency, employer, source (residence) country or destination."""
-    rows = svc.scorecard(ctx, principal, by)
+    """Per agency, employer, source (residence) country or destination, and per year."""
+    rows = scorecards.scorecard(ctx, principal, by)
     return ScorecardPublic(
         by=by, data=[ScoreRowPublic.model_validate(r) for r in rows], count=len(rows)
     )

@@ -1,8 +1,10 @@
-"""The compliance registries over the API: organisations and agreements (list, create, import).
+"""The compliance registries over the API: organisations and agreements, list to delete.
 
 Organisations: recruiters read their own organisation only; analysts and admins read all and
-write. Agreements: public to read (``GET /compliance/agreements``), written by analysts and
-admins. Imports take the documented CSV templates, all rows or none.
+write (add, import, edit: ``PATCH``). Agreements: public to read (``GET
+/compliance/agreements``), written by analysts and admins (an ended one gets ``valid_to``).
+Deleting a wrongly entered entry (``DELETE``) is for admins. Imports take the documented CSV
+templates, all rows or none. Every change is audited.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, UploadFile
+from fastapi import APIRouter, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from hrh.api.deps import CtxDep, PrincipalDep, allow
@@ -77,6 +79,49 @@ class AgreementCreate(BaseModel):
     source: str = Field(min_length=1, max_length=400)
     routes: list[str] = Field(default_factory=list, description="Routes its terms allow.")
     terms: str = Field(default="", max_length=2000)
+
+
+class ListingIn(BaseModel):
+    """A period on the ethical recruiters list (``valid_to`` null or absent: still listed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    valid_from: date
+    valid_to: date | None = None
+    source: str = Field(min_length=1, max_length=400)
+
+
+class OrganisationUpdate(BaseModel):
+    """Fields to change (absent: unchanged); ``listings`` replaces every period ([]: none).
+
+    The name cannot change: records link to organisations by name.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: str | None = Field(default=None, min_length=3, max_length=3, description="ISO3")
+    type: Literal["agency", "employer"] | None = None
+    source: str | None = Field(default=None, max_length=400)
+    listings: list[ListingIn] | None = None
+
+
+class AgreementUpdate(BaseModel):
+    """Fields to change (absent: unchanged; ``valid_to`` null: open-ended again).
+
+    The id cannot change: delete it and add another.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    origin: str | None = Field(default=None, min_length=3, max_length=3, description="ISO3")
+    destination: str | None = Field(default=None, min_length=3, max_length=3)
+    cadres: list[str] | None = Field(default=None, description="Empty: every cadre.")
+    valid_from: date | None = None
+    valid_to: date | None = None
+    kind: Literal["g2g", "mou"] | None = None
+    source: str | None = Field(default=None, min_length=1, max_length=400)
+    routes: list[str] | None = None
+    terms: str | None = Field(default=None, max_length=2000)
 
 
 class RegistryImportPublic(BaseModel):
@@ -196,3 +241,72 @@ def post_agreements_import(
     name, data = read_upload(file, ctx, (".csv", ".txt"))
     res = svc.import_agreements_text(ctx, principal, _text(name, data), name, dry_run=dry_run)
     return RegistryImportPublic.model_validate(asdict(res))
+
+
+@router.patch(
+    "/organisations/{name}",
+    response_model=OrganisationPublic,
+    dependencies=[allow("organisations.write")],
+)
+def patch_organisation(
+    name: str, body: OrganisationUpdate, ctx: CtxDep, principal: PrincipalDep
+) -> OrganisationPublic:
+    """Change an organisation's country, type, source or listing periods (audited)."""
+    given = body.model_dump(exclude_unset=True, exclude={"listings"})
+    changes = {k: "" if v is None else str(v) for k, v in given.items()}
+    listings = None
+    if "listings" in body.model_fields_set:
+        listings = [
+            {"valid_from": _iso(p.valid_from), "valid_to": _iso(p.valid_to), "source": p.source}
+            for p in body.listings or []
+        ]
+    org = svc.update_organisation(ctx, principal, name, changes, listings)
+    return _organisation(org)
+
+
+@router.delete(
+    "/organisations/{name}", status_code=204, dependencies=[allow("organisations.delete")]
+)
+def delete_organisation(
+    name: str,
+    ctx: CtxDep,
+    principal: PrincipalDep,
+    reason: Annotated[str, Query(max_length=400, description="Why (kept in the audit)")] = "",
+) -> Response:
+    """Delete a wrongly entered organisation (its records and stored findings stay)."""
+    svc.delete_organisation(ctx, principal, name, reason=reason)
+    return Response(status_code=204)
+
+
+@router.patch(
+    "/agreements/{agreement_id}",
+    response_model=AgreementPublic,
+    dependencies=[allow("agreements.write")],
+)
+def patch_agreement(
+    agreement_id: str, body: AgreementUpdate, ctx: CtxDep, principal: PrincipalDep
+) -> AgreementPublic:
+    """Change an agreement's fields; end it with ``valid_to`` (audited)."""
+    changes: dict[str, str] = {}
+    for key, value in body.model_dump(exclude_unset=True).items():
+        if isinstance(value, list):
+            changes[key] = ";".join(value)
+        elif isinstance(value, date):
+            changes[key] = value.isoformat()
+        else:
+            changes[key] = "" if value is None else str(value)
+    return _agreement(svc.update_agreement(ctx, principal, agreement_id, changes))
+
+
+@router.delete(
+    "/agreements/{agreement_id}", status_code=204, dependencies=[allow("agreements.delete")]
+)
+def delete_agreement(
+    agreement_id: str,
+    ctx: CtxDep,
+    principal: PrincipalDep,
+    reason: Annotated[str, Query(max_length=400, description="Why (kept in the audit)")] = "",
+) -> Response:
+    """Delete a wrongly entered agreement (findings stored earlier stay as they were)."""
+    svc.delete_agreement(ctx, principal, agreement_id, reason=reason)
+    return Response(status_code=204)

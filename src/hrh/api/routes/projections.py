@@ -3,7 +3,8 @@
 Every run is stored (``hrh.services.projection_runs``). Runs up to
 :data:`~hrh.services.projection_runs.SYNC_LIMIT` country-years are answered directly (200,
 with the run id); larger ones up to ``MAX_JOB_SIZE`` get a 202 with the run id to poll at
-``GET /api/v1/projections/{id}``, computed by the server's background pool; larger still: a
+``GET /api/v1/projections/{id}``, computed by the server's worker threads (or ``hrh project
+worker`` processes) from the database, so that a job survives a restart; larger still: a
 422 pointing to ``hrh project run``. Scenarios are bundled names or inline mappings shaped
 like a scenario file whose ``base`` is a bundled name; a request never names a file.
 """
@@ -82,14 +83,32 @@ def get_scenarios() -> ScenariosPublic:
     return ScenariosPublic(data=data, count=len(data))
 
 
-def _jobs(request: Request) -> runs.RunJobs:
-    """Return the app's background pool of projection jobs (created on first use)."""
+def start_jobs(app: Any) -> runs.RunJobs:
+    """Return the app's projection workers, starting them on first use (``app.state``).
+
+    Started by the application's lifespan (runs left by a previous process are then taken
+    up at once); stopped by :func:`stop_jobs`.
+    """
     with _JOBS_LOCK:
-        jobs: runs.RunJobs | None = getattr(request.app.state, "projection_jobs", None)
+        jobs: runs.RunJobs | None = getattr(app.state, "projection_jobs", None)
         if jobs is None:
-            jobs = runs.RunJobs(request.app.state.ctx)
-            request.app.state.projection_jobs = jobs
+            ctx = app.state.ctx
+            jobs = runs.RunJobs(ctx, workers=ctx.settings.projection_workers)
+            app.state.projection_jobs = jobs
         return jobs
+
+
+def stop_jobs(app: Any) -> None:
+    """Stop the app's projection workers (the running job finishes; queued ones stay)."""
+    with _JOBS_LOCK:
+        jobs: runs.RunJobs | None = getattr(app.state, "projection_jobs", None)
+        app.state.projection_jobs = None
+    if jobs is not None:
+        jobs.shutdown(wait=True)
+
+
+def _jobs(request: Request) -> runs.RunJobs:
+    return start_jobs(request.app)
 
 
 @router.post(
