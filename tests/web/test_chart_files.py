@@ -72,6 +72,7 @@ def test_the_projection_chart_as_svg(client: TestClient) -> None:
     assert "Baseline projection" in texts
     assert {"Supply, baseline", "Need (SDG threshold)"} <= set(texts)
     assert "Supply, 90% of the simulated paths" in texts  # the fan's legend
+    assert any(t.startswith("90% of the simulated paths in 2050: ") for t in texts)  # its range
     root = ElementTree.fromstring(response.content)
     paths = root.findall(f"{SVG}path")
     assert len(paths) == 3  # the fan (filled, first), then supply and need
