@@ -13,6 +13,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrh.domain.policy import may
+from hrh.presentation.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
 from hrh.services.context import AppContext
 from hrh.services.keys import session_key
 from hrh.web.auth import CSRF_MESSAGE, CSRF_TITLE, CsrfRejected, WebAuth, request_language
@@ -23,7 +24,6 @@ from hrh.web.diaspora import make_diaspora_router
 from hrh.web.downloads import make_downloads_router
 from hrh.web.economics import make_economics_router
 from hrh.web.i18n import load_catalogs
-from hrh.web.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
 from hrh.web.library import make_library_router
 from hrh.web.login import make_login_router
 from hrh.web.messages import Sayable, say

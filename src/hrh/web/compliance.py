@@ -29,13 +29,13 @@ from fastapi.responses import RedirectResponse
 
 from hrh.domain.policy import ANONYMOUS, Principal, may
 from hrh.errors import M_, HrhError, Invalid, NotFound
+from hrh.presentation.labels import CADRES, PROFESSION_CADRES
 from hrh.services import compliance
 from hrh.services import compliance_scorecards as scorecards_svc
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth, signed_in
 from hrh.web.exports import FORMATS, Table, table_response
 from hrh.web.i18n import N_
-from hrh.web.labels import CADRES, PROFESSION_CADRES
 from hrh.web.sparkline import sparkline
 
 PAGE_SIZE = 50

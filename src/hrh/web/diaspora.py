@@ -24,13 +24,13 @@ from fastapi.responses import RedirectResponse
 from hrh.diaspora.workflow import Outcome
 from hrh.domain.policy import ANONYMOUS, Principal, may
 from hrh.errors import M_, HrhError, Invalid
+from hrh.presentation.labels import PROFESSION_CADRES
 from hrh.services import diaspora, diaspora_matching
 from hrh.services import diaspora_assignments as workflow
 from hrh.services.accounts import sign_in
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth, signed_in
 from hrh.web.i18n import N_
-from hrh.web.labels import PROFESSION_CADRES
 
 MODES: dict[str, str] = {
     "virtual": N_("Virtual (teaching, tele-consultation)"),

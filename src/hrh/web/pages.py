@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query, Request, Response
 
 from hrh.domain.codes import CADRES_BY_ID
 from hrh.errors import HrhError, NotFound
+from hrh.presentation.labels import CADRES, WHO_REGION_NAMES, source_use
 from hrh.services.corridors import list_corridors
 from hrh.services.observatory import list_countries, list_sources
 from hrh.services.safeguards import compute_safeguard_list
 from hrh.web.auth import WebAuth
 from hrh.web.flows import flow_diagram
 from hrh.web.i18n import N_
-from hrh.web.labels import CADRES, WHO_REGION_NAMES, source_use
 from hrh.web.profile import SSL_EDITION, build_profile, indicators_csv
 
 NOT_FOUND_TITLE = N_("Page not found")

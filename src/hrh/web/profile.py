@@ -14,14 +14,14 @@ from typing import Any
 
 from hrh.domain.records import Country, StoredSource
 from hrh.errors import NotFound
+from hrh.presentation.labels import indicator_label
+from hrh.presentation.linechart import LineChart, line_chart
 from hrh.services.context import AppContext
 from hrh.services.corridors import Corridor, list_corridors
 from hrh.services.indicators import indicators_for
 from hrh.services.observatory import list_countries, list_sources
 from hrh.services.safeguards import compute_safeguard_list
 from hrh.services.series import get_series
-from hrh.web.labels import indicator_label
-from hrh.web.linechart import LineChart, line_chart
 
 SSL_EDITION = "2023"
 CORRIDORS_SHOWN = 10
