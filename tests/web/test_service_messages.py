@@ -12,6 +12,7 @@ import gettext
 import html
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,32 @@ def test_values_stay_verbatim_and_untranslated_text_is_marked_english() -> None:
         M_("%(what)s: %(value)s is not a number."), what=Text("Interest rate"), value="'x'"
     )
     assert label.render(lambda m: fr.gettext(m)) == "Taux d'intérêt : 'x' n'est pas un nombre."
+
+
+def test_outcome_and_return_checks_list_every_problem_in_the_readers_language() -> None:
+    from hrh.diaspora.workflow import Outcome, PermanentReturn, check_outcome, check_return
+
+    fr, es = load_catalogs()["fr"], load_catalogs()["es"]
+    with pytest.raises(Invalid) as outcome:
+        check_outcome(Outcome(-1, 5, 2_000_000, "x" * 5000))
+    assert str(outcome.value) == (  # the API and the CLI: the same English as before
+        "The outcome report is not valid: hours must be between 0 and 10,000; "
+        "staff_trained must be between 0 and 1,000,000; feedback must be at most 4000 "
+        "characters."
+    )
+    assert say_text(fr, outcome.value) == (  # field names and numbers verbatim
+        "Le compte rendu des résultats n’est pas valable : hours doit être compris entre 0 "
+        "et 10,000; staff_trained doit être compris entre 0 et 1,000,000; feedback ne doit "
+        "pas dépasser 4000 caractères."
+    )
+    assert 'lang="en"' not in str(say(fr, "fr", outcome.value))
+    with pytest.raises(Invalid) as back:
+        check_return(PermanentReturn("GHA", date(2026, 1, 1), (), 0, date(2025, 1, 1)))
+    spanish = say_text(es, back.value)
+    assert spanish.startswith("El registro de retorno no es válido: ")
+    assert "bonding_months debe estar entre 1 y 240" in spanish
+    assert "bonding_until debe ser posterior a la fecha de retorno" in spanish
+    assert 'lang="en"' not in str(say(es, "es", back.value))
 
 
 def _marked_outside_web() -> set[str]:

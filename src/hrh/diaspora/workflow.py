@@ -23,6 +23,7 @@ hrh.errors.Conflict: An assignment that is declined cannot be confirmed (it is f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -135,19 +136,40 @@ MAX_COUNT = 1_000_000
 MAX_FEEDBACK = 4000
 
 
+BETWEEN = M_("%(field)s must be between 0 and %(max)s")
+
+
+def joined(parts: Sequence[Text]) -> Text:
+    """Return ``parts`` as one text separated by semicolons (each part translated alone).
+
+    >>> str(joined([Text.of(BETWEEN, field="hours", max="10"), Text("a")]))
+    'hours must be between 0 and 10; a'
+    """
+    template = "; ".join(f"%(p{i})s" for i in range(len(parts)))
+    return Text(template, tuple((f"p{i}", part) for i, part in enumerate(parts)))
+
+
 def check_outcome(o: Outcome) -> None:
     """Refuse an outcome with a negative or implausible figure, naming the field."""
     problems = []
     if not 0 <= o.hours <= MAX_HOURS:
-        problems.append(f"hours must be between 0 and {MAX_HOURS:,.0f}")
+        problems.append(Text.of(BETWEEN, field="hours", max=f"{MAX_HOURS:,.0f}"))
     if not 0 <= o.patients_seen <= MAX_COUNT:
-        problems.append(f"patients_seen must be between 0 and {MAX_COUNT:,}")
+        problems.append(Text.of(BETWEEN, field="patients_seen", max=f"{MAX_COUNT:,}"))
     if not 0 <= o.staff_trained <= MAX_COUNT:
-        problems.append(f"staff_trained must be between 0 and {MAX_COUNT:,}")
+        problems.append(Text.of(BETWEEN, field="staff_trained", max=f"{MAX_COUNT:,}"))
     if len(o.feedback) > MAX_FEEDBACK:
-        problems.append(f"feedback must be at most {MAX_FEEDBACK} characters")
+        problems.append(
+            Text.of(
+                M_("%(field)s must be at most %(max)s characters"),
+                field="feedback",
+                max=str(MAX_FEEDBACK),
+            )
+        )
     if problems:
-        raise Invalid("The outcome report is not valid: " + "; ".join(problems) + ".")
+        raise Invalid.of(
+            M_("The outcome report is not valid: %(reasons)s."), reasons=joined(problems)
+        )
 
 
 @dataclass(frozen=True)
@@ -172,20 +194,29 @@ class PermanentReturn:
 
 def check_return(r: PermanentReturn) -> None:
     """Refuse a return with a malformed incentive or bonding obligation, naming the field."""
-    problems = []
+    problems: list[Text] = []
     for i, inc in enumerate(r.incentives):
         where = f"incentives[{i}]"
         if not inc.kind.strip() or len(inc.kind) > 60:
-            problems.append(f"{where}.kind must be 1-60 characters")
+            problems.append(Text.of(M_("%(field)s must be 1-60 characters"), field=f"{where}.kind"))
         if inc.amount is not None and not 0 <= inc.amount <= 1e9:
-            problems.append(f"{where}.amount must be between 0 and 1,000,000,000")
+            problems.append(Text.of(BETWEEN, field=f"{where}.amount", max="1,000,000,000"))
         if inc.amount is not None and not (len(inc.currency) == 3 and inc.currency.isalpha()):
-            problems.append(f"{where}.currency must be an ISO 4217 code such as USD")
+            problems.append(
+                Text.of(
+                    M_("%(field)s must be an ISO 4217 code such as USD"),
+                    field=f"{where}.currency",
+                )
+            )
         if inc.amount is None and inc.currency:
-            problems.append(f"{where}.currency needs an amount")
+            problems.append(Text.of(M_("%(field)s needs an amount"), field=f"{where}.currency"))
     if r.bonding_months is not None and not 1 <= r.bonding_months <= 240:
-        problems.append("bonding_months must be between 1 and 240")
+        problems.append(Text.of(M_("%(field)s must be between 1 and 240"), field="bonding_months"))
     if r.bonding_until is not None and r.bonding_until <= r.returned_on:
-        problems.append("bonding_until must be after the return date")
+        problems.append(
+            Text.of(M_("%(field)s must be after the return date"), field="bonding_until")
+        )
     if problems:
-        raise Invalid("The return record is not valid: " + "; ".join(problems) + ".")
+        raise Invalid.of(
+            M_("The return record is not valid: %(reasons)s."), reasons=joined(problems)
+        )
