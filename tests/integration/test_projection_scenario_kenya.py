@@ -85,6 +85,24 @@ def test_it_runs_from_the_cli_deterministic_and_stochastic(reference_ctx: AppCon
     assert last["p05"] < last["p50"] < last["p95"]
 
 
+def test_compare_shows_the_new_cadre_against_none(reference_ctx: AppContext) -> None:
+    env = {
+        "HRH_DATABASE_URL": reference_ctx.settings.database_url,
+        "HRH_VAR_DIR": str(reference_ctx.settings.var_dir),
+    }
+    args = ["project", "compare", "baseline", NAME, "-c", "KEN", "--until", "2030"]
+    result = runner.invoke(app, [*args, "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    rows = doc["rows"] if isinstance(doc, dict) else doc
+    chw = [r for r in rows if r["cadre"] == "community_health_workers"]
+    assert [r["year"] for r in chw] == list(range(2025, 2031))
+    assert all(r["supply_a"] == 0 and r["gap_a"] is None for r in chw)  # not in the baseline
+    assert chw[-1]["supply_b"] > 0 and chw[-1]["supply_diff"] == chw[-1]["supply_b"]
+    nurses = [r for r in rows if r["cadre"] == NURSES and r["year"] == 2030]
+    assert len(nurses) == 1 and nurses[0]["supply_a"] > 0  # cadres of both runs compared
+
+
 def test_absolute_intake_adds_graduates_and_nurses(
     reference_ctx: AppContext, base: ProjectionResult, tmp_path: Path
 ) -> None:

@@ -169,28 +169,38 @@ class ProjectionComparison:
 
 
 def compare(a: ProjectionResult, b: ProjectionResult) -> ProjectionComparison:
-    """Return B − A per covered country, cadre and year (same countries, cadres and years)."""
-    if (a.countries, a.cadres, a.years) != (b.countries, b.cadres, b.years):
-        raise ValueError("compare needs two runs over the same countries, cadres and years")
-    ra, rb = a.rows(), b.rows()
+    """Return B − A per covered country, cadre and year (same countries and years).
+
+    A cadre that only one run has (a scenario's new cadre, say) is compared with none: the
+    other run counts zero workers and no gap there, so the difference is the new cadre.
+    """
+    if (a.countries, a.years) != (b.countries, b.years):
+        raise ValueError("compare needs two runs over the same countries and years")
+    ra = {(r.country, r.cadre, r.year): r for r in a.rows()}
+    rb = {(r.country, r.cadre, r.year): r for r in b.rows()}
+    keys = [*ra, *(k for k in rb if k not in ra)]
     out = []
-    for x, y in zip(ra, rb, strict=True):
-        gap_diff = None if x.gap is None or y.gap is None else y.gap - x.gap
+    for key in keys:
+        x, y = ra.get(key), rb.get(key)
+        gap_a = x.gap if x is not None else None
+        gap_b = y.gap if y is not None else None
+
+        def of(r: ProjectionRow | None, name: str) -> float:
+            return 0.0 if r is None else float(getattr(r, name))
+
         out.append(
             ComparisonRow(
-                x.country,
-                x.cadre,
-                x.year,
-                x.supply,
-                y.supply,
-                y.supply - x.supply,
-                x.gap,
-                y.gap,
-                gap_diff,
-                y.graduates - x.graduates,
-                y.immigration - x.immigration,
-                y.returns - x.returns,
-                y.emigration - x.emigration,
+                *key,
+                of(x, "supply"),
+                of(y, "supply"),
+                of(y, "supply") - of(x, "supply"),
+                gap_a,
+                gap_b,
+                None if gap_a is None or gap_b is None else gap_b - gap_a,
+                of(y, "graduates") - of(x, "graduates"),
+                of(y, "immigration") - of(x, "immigration"),
+                of(y, "returns") - of(x, "returns"),
+                of(y, "emigration") - of(x, "emigration"),
             )
         )
     return ProjectionComparison(a, b, tuple(out))
