@@ -79,6 +79,12 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
+def request_principal(request: Request) -> Principal:
+    """Return who makes ``request`` (set by the session middleware; anonymous otherwise)."""
+    principal = getattr(request.state, "principal", ANONYMOUS)
+    return principal if isinstance(principal, Principal) else ANONYMOUS
+
+
 def signed_in(principal: Principal) -> bool:
     """Tell whether the principal is a signed-in user (not the public or the CLI)."""
     return principal.kind == "user" and principal.user_id is not None

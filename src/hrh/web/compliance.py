@@ -27,14 +27,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
-from hrh.domain.policy import ANONYMOUS, Principal, may
+from hrh.domain.policy import may
 from hrh.errors import M_, HrhError, Invalid, NotFound
 from hrh.presentation.labels import CADRES, PROFESSION_CADRES
 from hrh.services import compliance
 from hrh.services import compliance_scorecards as scorecards_svc
 from hrh.services.observatory import list_countries
-from hrh.web.auth import WebAuth, signed_in
+from hrh.web.auth import WebAuth, request_principal, signed_in
 from hrh.web.exports import FORMATS, Table, table_response
+from hrh.web.forms import form_date
 from hrh.web.i18n import N_
 from hrh.web.sparkline import sparkline
 
@@ -142,24 +143,6 @@ ORGANISATION_TYPES: dict[str, str] = {"agency": N_("agency"), "employer": N_("em
 CADRE_NAMES: dict[str, str] = {**CADRES, **PROFESSION_CADRES}
 
 
-def _principal(request: Request) -> Principal:
-    principal = getattr(request.state, "principal", ANONYMOUS)
-    return principal if isinstance(principal, Principal) else ANONYMOUS
-
-
-def _date(text: str, field: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise Invalid.of(
-            M_("%(field)s: %(value)s is not a date (YYYY-MM-DD)."),
-            field=field,
-            value=repr(text[:20]),
-        ) from None
-
-
 def _labels() -> dict[str, object]:
     return {
         "rule_names": RULE_NAMES,
@@ -176,7 +159,7 @@ def _labels() -> dict[str, object]:
 
 def _report_query(as_of: str, destination: str) -> tuple[date, str | None]:
     """Parse the report form: the date (empty: today, UTC) and an optional ISO3 destination."""
-    day = _date(as_of, "as_of") or datetime.now(UTC).date()
+    day = form_date(as_of, "as_of") or datetime.now(UTC).date()
     place = destination.strip().upper()
     if place and not (len(place) == 3 and place.isalpha()):
         raise Invalid.of(
@@ -258,7 +241,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
 
     def gate(request: Request, action: str, who: str) -> Response | None:
         """Send the public to sign in; show others a 403 page unless they may ``action``."""
-        principal = _principal(request)
+        principal = request_principal(request)
         if not signed_in(principal):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
@@ -306,12 +289,12 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
                 chosen["severity"] or None,
                 chosen["destination"] or None,
                 chosen["source"] or None,
-                _date(chosen["since"], "since"),
-                _date(chosen["until"], "until"),
+                form_date(chosen["since"], "since"),
+                form_date(chosen["until"], "until"),
             )
             result = compliance.list_findings(
                 auth.ctx,
-                _principal(request),
+                request_principal(request),
                 flt,
                 limit=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
@@ -346,7 +329,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
             return blocked
         try:
             view = compliance.get_record(
-                auth.ctx, _principal(request), organisation[:120], record_id[:120]
+                auth.ctx, request_principal(request), organisation[:120], record_id[:120]
             )
         except NotFound:
             missing = {"title": NOT_FOUND_TITLE, "message": NO_RECORD, "code": record_id[:80]}
@@ -359,7 +342,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
         """Records, findings, rate and yearly trend per agency, employer, source, destination."""
         if (blocked := gate(request, "recruitment.read", READERS)) is not None:
             return blocked
-        principal = _principal(request)
+        principal = request_principal(request)
         cards = {by: scorecards_svc.scorecard(auth.ctx, principal, by) for by in GROUPS}
         context = {
             **_labels(),
@@ -378,7 +361,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
         if by not in GROUPS or fmt not in FORMATS:
             missing = {"title": NOT_FOUND_TITLE, "message": NO_TABLE}
             return auth.render(request, "error.html", missing, status_code=404)
-        rows = scorecards_svc.scorecard(auth.ctx, _principal(request), by)
+        rows = scorecards_svc.scorecard(auth.ctx, request_principal(request), by)
         return table_response(scorecard_table(by, rows), fmt)
 
     @router.get("/compliance/report", name="compliance_report")
@@ -395,7 +378,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
         try:
             day, place = _report_query(as_of, destination)
             result = compliance.national_report(
-                auth.ctx, _principal(request), day, destination=place
+                auth.ctx, request_principal(request), day, destination=place
             )
         except HrhError as exc:
             error = exc
@@ -435,7 +418,9 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
         except HrhError:
             bad = {"title": BAD_REPORT_TITLE, "message": BAD_REPORT}
             return auth.render(request, "error.html", bad, status_code=400)
-        result = compliance.national_report(auth.ctx, _principal(request), day, destination=place)
+        result = compliance.national_report(
+            auth.ctx, request_principal(request), day, destination=place
+        )
         return table_response(_report_table(result, section), fmt)
 
     def render_upload(
@@ -479,7 +464,7 @@ def make_compliance_router(auth: WebAuth) -> APIRouter:
             if store and digest != checked:
                 raise Invalid(CHANGED_FILE)
             result = compliance.import_upload(
-                auth.ctx, _principal(request), data, name, dry_run=not store
+                auth.ctx, request_principal(request), data, name, dry_run=not store
             )
         except HrhError as exc:
             return render_upload(request, error=exc)

@@ -24,8 +24,8 @@ from hrh.domain.recruitment import Organisation
 from hrh.errors import M_, HrhError, Invalid, Problem
 from hrh.services import compliance_registry as registry
 from hrh.services.observatory import list_countries
-from hrh.web.auth import WebAuth, signed_in
-from hrh.web.compliance import FORBIDDEN_TITLE, READERS, _labels, _principal
+from hrh.web.auth import WebAuth, request_principal, signed_in
+from hrh.web.compliance import FORBIDDEN_TITLE, READERS, _labels
 from hrh.web.i18n import N_
 
 EDITORS = N_("Only analysts and administrators may change the registries.")
@@ -85,7 +85,7 @@ def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
         return {c.iso3: (c.iso2, c.name) for c in list_countries(auth.ctx)}
 
     def refuse(request: Request, action: str, who: str) -> Response | None:
-        principal = _principal(request)
+        principal = request_principal(request)
         if not signed_in(principal):
             return RedirectResponse("/login?" + urlencode({"next": request.url.path}), 303)
         if not may(principal, action):
@@ -96,7 +96,7 @@ def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
     def render_agreements(
         request: Request, done: str = "", error: HrhError | None = None, open_id: str = ""
     ) -> Response:
-        principal = _principal(request)
+        principal = request_principal(request)
         context = {
             **_labels(),
             "active": "compliance",
@@ -146,7 +146,9 @@ def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
             "terms": terms.strip(),
         }
         try:
-            registry.update_agreement(auth.ctx, _principal(request), agreement_id[:80], changes)
+            registry.update_agreement(
+                auth.ctx, request_principal(request), agreement_id[:80], changes
+            )
         except HrhError as exc:
             return render_agreements(request, error=exc, open_id=agreement_id[:80])
         return _back("/compliance/agreements", f"agreement-{agreement_id}", done="updated")
@@ -162,7 +164,7 @@ def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
             return blocked
         try:
             registry.delete_agreement(
-                auth.ctx, _principal(request), agreement_id[:80], reason=reason.strip()
+                auth.ctx, request_principal(request), agreement_id[:80], reason=reason.strip()
             )
         except HrhError as exc:
             return render_agreements(request, error=exc, open_id=agreement_id[:80])
@@ -174,7 +176,7 @@ def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
         error: HrhError | None = None,
         open_name: str = "",
     ) -> Response:
-        principal = _principal(request)
+        principal = request_principal(request)
         context = {
             **_labels(),
             "active": "compliance",
@@ -214,7 +216,7 @@ def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
         try:
             periods = parse_listings(listings)
             registry.update_organisation(
-                auth.ctx, _principal(request), name[:120], changes, periods
+                auth.ctx, request_principal(request), name[:120], changes, periods
             )
         except HrhError as exc:
             return render_organisations(request, error=exc, open_name=name[:120])
@@ -229,7 +231,7 @@ def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
             return blocked
         try:
             registry.delete_organisation(
-                auth.ctx, _principal(request), name[:120], reason=reason.strip()
+                auth.ctx, request_principal(request), name[:120], reason=reason.strip()
             )
         except HrhError as exc:
             return render_organisations(request, error=exc, open_name=name[:120])

@@ -14,7 +14,6 @@ so the policy decides who may do what.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -22,14 +21,15 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from hrh.diaspora.workflow import Outcome
-from hrh.domain.policy import ANONYMOUS, Principal, may
+from hrh.domain.policy import may
 from hrh.errors import M_, HrhError, Invalid
 from hrh.presentation.labels import PROFESSION_CADRES
 from hrh.services import diaspora, diaspora_matching
 from hrh.services import diaspora_assignments as workflow
 from hrh.services.accounts import sign_in
 from hrh.services.observatory import list_countries
-from hrh.web.auth import WebAuth, signed_in
+from hrh.web.auth import WebAuth, request_principal, signed_in
+from hrh.web.forms import form_date
 from hrh.web.i18n import N_
 
 MODES: dict[str, str] = {
@@ -72,11 +72,6 @@ OFFICERS = N_("This page is for programme officers and administrators.")
 FORBIDDEN_TITLE = N_("Not available")
 
 
-def _principal(request: Request) -> Principal:
-    principal = getattr(request.state, "principal", ANONYMOUS)
-    return principal if isinstance(principal, Principal) else ANONYMOUS
-
-
 def _labels() -> dict[str, object]:
     return {
         "modes": MODES,
@@ -91,19 +86,6 @@ def _labels() -> dict[str, object]:
 def _back(path: str, **params: str) -> RedirectResponse:
     query = urlencode({k: v for k, v in params.items() if v})
     return RedirectResponse(path + (f"?{query}" if query else ""), status_code=303)
-
-
-def _date(text: str, field: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise Invalid.of(
-            M_("%(field)s: %(value)s is not a date (YYYY-MM-DD)."),
-            field=field,
-            value=repr(text[:20]),
-        ) from None
 
 
 def _int(text: str, field: str) -> int:
@@ -140,7 +122,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
 
     def gate(request: Request, action: str, who: str) -> Response | None:
         """Send the public to sign in; show others a 403 page unless they may ``action``."""
-        principal = _principal(request)
+        principal = request_principal(request)
         if not signed_in(principal):
             return _back("/login", next=request.url.path)
         if not may(principal, action):
@@ -172,8 +154,8 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
                 licences=form.get("licences", "")[:300],
                 experience_years=_float(form.get("experience_years", ""), "experience_years")
                 or 0.0,
-                available_from=_date(form.get("available_from", ""), "available_from"),
-                available_to=_date(form.get("available_to", ""), "available_to"),
+                available_from=form_date(form.get("available_from", ""), "available_from"),
+                available_to=form_date(form.get("available_to", ""), "available_to"),
                 virtual_hours_per_week=_float(
                     form.get("virtual_hours_per_week", ""), "virtual_hours_per_week"
                 ),
@@ -182,7 +164,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
                 consent_statistics="consent_statistics" in form,
                 personal={k: form[k][:120] for k in ("name", "email") if form.get(k)},
             )
-            diaspora.register(auth.ctx, _principal(request), reg)
+            diaspora.register(auth.ctx, request_principal(request), reg)
             session = sign_in(auth.ctx, reg.username, reg.password)
         except HrhError as exc:
             kept = {k: v for k, v in form.items() if k != "password"}
@@ -202,7 +184,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
     def render_me(
         request: Request, done: str, failed: HrhError | None = None, status: int = 200
     ) -> Response:
-        rows = workflow.list_assignments(auth.ctx, _principal(request))
+        rows = workflow.list_assignments(auth.ctx, request_principal(request))
         shown = done if done in STATUSES or done in ("registered", "reported") else ""
         context = {**_labels(), "rows": rows, "done": shown, "failed": failed, "names": names()}
         return auth.render(request, "diaspora_me.html", context, status_code=status)
@@ -225,7 +207,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
             if answer not in ("accept", "decline"):
                 raise Invalid.of(M_("Answer accept or decline."))
             view = workflow.respond(
-                auth.ctx, _principal(request), assignment_id[:40], answer == "accept"
+                auth.ctx, request_principal(request), assignment_id[:40], answer == "accept"
             )
         except HrhError as exc:
             return render_me(request, "", exc, exc.status)
@@ -250,7 +232,9 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
                 _int(staff_trained, "staff_trained"),
                 feedback[:4000],
             )
-            workflow.report_outcome(auth.ctx, _principal(request), assignment_id[:40], report)
+            workflow.report_outcome(
+                auth.ctx, request_principal(request), assignment_id[:40], report
+            )
         except HrhError as exc:
             return render_me(request, "", exc, exc.status)
         return _back("/diaspora/me", done="reported")
@@ -265,7 +249,7 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
     def render_console(
         request: Request, done: str, failed: HrhError | None = None, status: int = 200
     ) -> Response:
-        principal = _principal(request)
+        principal = request_principal(request)
         opportunities = diaspora_matching.list_opportunities(auth.ctx, principal)
         pairs = diaspora_matching.scores(auth.ctx, principal)
         best = {
@@ -303,7 +287,9 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
         if (blocked := gate(request, "assignments.propose", OFFICERS)) is not None:
             return blocked
         try:
-            workflow.propose(auth.ctx, _principal(request), profile_id[:40], opportunity_id[:40])
+            workflow.propose(
+                auth.ctx, request_principal(request), profile_id[:40], opportunity_id[:40]
+            )
         except HrhError as exc:
             return render_console(request, "", exc, exc.status)
         return _back("/diaspora/console", done="proposed")
@@ -314,7 +300,9 @@ def make_diaspora_router(auth: WebAuth) -> APIRouter:
         if (blocked := gate(request, "assignments.confirm", OFFICERS)) is not None:
             return blocked
         try:
-            view = workflow.advance(auth.ctx, _principal(request), assignment_id[:40], event[:12])
+            view = workflow.advance(
+                auth.ctx, request_principal(request), assignment_id[:40], event[:12]
+            )
         except HrhError as exc:
             return render_console(request, "", exc, exc.status)
         return _back("/diaspora/console", done=view.status)

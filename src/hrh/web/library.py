@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from hrh.domain.policy import ANONYMOUS, Principal
 from hrh.domain.practices import PRACTICE_TYPES
 from hrh.errors import HrhError, NotFound
 from hrh.services import library
 from hrh.services.observatory import list_countries
-from hrh.web.auth import WebAuth
+from hrh.web.auth import WebAuth, request_principal
 from hrh.web.i18n import N_
 
 SHOWN = 50
@@ -31,11 +30,6 @@ TYPE_NAMES: dict[str, str] = {
     "workforce planning reform": N_("Workforce planning reform"),
 }
 assert set(TYPE_NAMES) == set(PRACTICE_TYPES)
-
-
-def _principal(request: Request) -> Principal:
-    principal = getattr(request.state, "principal", ANONYMOUS)
-    return principal if isinstance(principal, Principal) else ANONYMOUS
 
 
 def make_library_router(auth: WebAuth) -> APIRouter:
@@ -63,7 +57,7 @@ def make_library_router(auth: WebAuth) -> APIRouter:
                 raise NotFound(f"Unknown year {year!r}.")
             result = library.search(
                 auth.ctx,
-                _principal(request),
+                request_principal(request),
                 chosen["q"],
                 type=chosen["type"] or None,
                 country=chosen["country"] or None,
@@ -88,7 +82,7 @@ def make_library_router(auth: WebAuth) -> APIRouter:
     def entry(request: Request, code: str) -> Response:
         """One published entry."""
         try:
-            view = library.get(auth.ctx, _principal(request), code)
+            view = library.get(auth.ctx, request_principal(request), code)
         except HrhError:
             view = None
         if view is None or view.status != "published":
