@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hrh.services.brief import FAN_REPLICATES, baseline_projection
+from hrh.services.brief import FAN_REPLICATES, baseline_projection, run_baseline_projection
 from hrh.services.context import AppContext
 
 
@@ -21,8 +21,9 @@ def test_the_baseline_has_a_fan_around_the_expected_supply(reference_ctx: AppCon
         assert inside >= len(later) - 2, (c.cadre, inside)
         width = max(c.high[i] - c.low[i] for i in later)
         assert width < 0.1 * c.supply[-1]  # binomial noise only: narrow for ~100,000 workers
-    again, _ = baseline_projection(reference_ctx, "GHA")
+    again, _ = run_baseline_projection(reference_ctx, "GHA")  # computed afresh, not cached
     assert [c.low for c in again] == [c.low for c in cadres]  # fixed seed: the same fan
+    assert baseline_projection(reference_ctx, "GHA")[0] is cadres  # cached per data version
     assert FAN_REPLICATES >= 100
 
 

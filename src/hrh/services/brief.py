@@ -10,6 +10,7 @@ turn it into HTML and PDF; nothing here formats text.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -95,7 +96,38 @@ def _countries(ctx: AppContext, iso3: str) -> tuple[Country, dict[str, str]]:
     raise NotFound(f"Unknown country {iso3!r}.", hint="Use an ISO3 code such as GHA.")
 
 
+#: Baseline projections kept in the process, per database, country, fan and data version.
+CACHE_SIZE = 256
+_cache: dict[tuple[str, str, bool, str], tuple[list[ProjectedCadre], str]] = {}
+_cache_lock = threading.Lock()
+
+
+def data_version(ctx: AppContext) -> str:
+    """Return the stored source vintages: any import of new data changes it."""
+    return "|".join(sorted(s.label for s in list_sources(ctx)))
+
+
 def baseline_projection(
+    ctx: AppContext, iso3: str, *, fan: bool = True
+) -> tuple[list[ProjectedCadre], str]:
+    """Return :func:`run_baseline_projection`, computed once per data version in a process.
+
+    The profile's projection and the PDF brief share it, so a country's fan (up to a few
+    seconds for a large destination) is drawn once until new data is imported.
+    """
+    key = (ctx.settings.database_url, iso3, fan, data_version(ctx))
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    result = run_baseline_projection(ctx, iso3, fan=fan)
+    with _cache_lock:
+        if len(_cache) >= CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = result
+    return result
+
+
+def run_baseline_projection(
     ctx: AppContext, iso3: str, *, fan: bool = True
 ) -> tuple[list[ProjectedCadre], str]:
     """Run the bundled baseline for one country; the note says why there is none, if so.

@@ -4,14 +4,12 @@ A cold baseline run takes about a second for a large country, too slow for the p
 150 ms budget, so the profile shows a placeholder and ``static/js/projection.js`` fetches
 ``/countries/{iso3}/projection/fragment`` after the page has loaded; without JavaScript the
 profile links to the full page. Both call :func:`hrh.services.brief.baseline_projection` (the
-brief's projection) and lay it out with ``hrh.presentation.brief.projection_view``. The result is
-cached in the process per country and data version (the stored source vintages), so a new
-import is never hidden by the cache.
+brief's projection, which the service caches in the process per country and data version: the
+stored source vintages, so a new import is never hidden by the cache) and lay it out with
+``hrh.presentation.brief.projection_view``.
 """
 
 from __future__ import annotations
-
-import threading
 
 from fastapi import APIRouter, Request, Response
 
@@ -19,40 +17,15 @@ from hrh.errors import NotFound
 from hrh.presentation.brief import PROJECTION_LINES, ProjectionView, projection_view
 from hrh.services.brief import baseline_projection
 from hrh.services.context import AppContext
-from hrh.services.observatory import list_sources
 from hrh.web.auth import WebAuth
 from hrh.web.chartfiles import bad_format, chart_file, no_chart
 from hrh.web.profile import find_country
 
-#: Countries whose projection is kept in memory (each is a few kilobytes).
-CACHE_SIZE = 256
 
-
-class ProjectionCache:
-    """Baseline projection views per (country, data version), computed once per process."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-        self._views: dict[tuple[str, str], tuple[list[ProjectionView], str]] = {}
-        self._lock = threading.Lock()
-
-    def data_version(self) -> str:
-        """The stored source vintages: any import of new data changes it."""
-        return "|".join(sorted(s.label for s in list_sources(self.ctx)))
-
-    def views(self, iso3: str) -> tuple[list[ProjectionView], str]:
-        """One chart and table per cadre, and the reason when there is no projection."""
-        key = (iso3, self.data_version())
-        with self._lock:
-            if key in self._views:
-                return self._views[key]
-        cadres, note = baseline_projection(self.ctx, iso3)
-        result = ([projection_view(p) for p in cadres], note)
-        with self._lock:
-            if len(self._views) >= CACHE_SIZE:
-                self._views.clear()
-            self._views[key] = result
-        return result
+def projection_views(ctx: AppContext, iso3: str) -> tuple[list[ProjectionView], str]:
+    """One chart and table per cadre, and the reason when there is no projection."""
+    cadres, note = baseline_projection(ctx, iso3)
+    return [projection_view(p) for p in cadres], note
 
 
 def make_projection_router(auth: WebAuth) -> APIRouter:
@@ -60,14 +33,13 @@ def make_projection_router(auth: WebAuth) -> APIRouter:
     from hrh.web.pages import not_found
 
     router = auth.router()
-    cache = ProjectionCache(auth.ctx)
 
     def answer(request: Request, iso3: str, template: str) -> Response:
         try:
             country = find_country(auth.ctx, iso3)
         except NotFound:
             return not_found(auth, request, iso3)
-        views, note = cache.views(country.iso3)
+        views, note = projection_views(auth.ctx, country.iso3)
         names = {country.iso3: (country.iso2, country.name)}
         context = {
             "country": country,
@@ -98,7 +70,7 @@ def make_projection_router(auth: WebAuth) -> APIRouter:
             country = find_country(auth.ctx, iso3)
         except NotFound:
             return not_found(auth, request, iso3)
-        views, _ = cache.views(country.iso3)
+        views, _ = projection_views(auth.ctx, country.iso3)
         view = next((v for v in views if v.cadre == cadre and v.chart is not None), None)
         if view is None:
             return no_chart(auth, request, f"{country.iso3} {cadre}")
