@@ -56,11 +56,11 @@ def test_an_unknown_country_gives_the_404_page(client: TestClient, path: str) ->
     assert "XYZ" in r.text and "ISO 3166-1" in r.text
 
 
-def test_the_profile_links_to_the_projection_and_loads_it_with_a_script(
+def test_the_profile_links_to_the_projection_and_loads_it_with_htmx(
     client: TestClient,
 ) -> None:
     body = client.get("/countries/GHA").text
     assert 'href="/countries/GHA/projection"' in body
-    assert 'data-src="/countries/GHA/projection/fragment"' in body
-    assert "/static/js/projection.js" in body
-    assert client.get("/static/js/projection.js").status_code == 200
+    assert 'hx-get="/countries/GHA/projection/fragment" hx-trigger="load"' in body
+    assert "/static/vendor/htmx/htmx.min.js" in body
+    assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200

@@ -38,7 +38,8 @@ def test_default_page_is_ghana_baseline(client: TestClient) -> None:
     assert 'aria-current="page"' in html and 'href="/scenarios"' in html
     assert '<option value="GHA" selected>' in html
     assert 'data-cadre="medical_doctors"' in html and 'data-cadre="nursing_midwifery"' in html
-    assert "js/scenarios.js" in html and "<script>" not in html
+    assert 'hx-get="/scenarios/fragment"' in html and "vendor/htmx/htmx.min.js" in html
+    assert "<script>" not in html
     base = figures(client, "country=GHA")
     for (_cadre, _year), row in base.items():
         assert row["baseline_supply"] == row["scenario_supply"]
@@ -86,6 +87,11 @@ def test_page_fragment_and_csv_agree(client: TestClient) -> None:
     fragment = client.get("/scenarios/fragment?country=GHA&training=100")
     assert fragment.status_code == 200
     assert "<html" not in fragment.text
+    assert "HX-Replace-Url" not in fragment.headers  # only htmx's requests move the address
+    swapped = client.get(
+        "/scenarios/fragment?country=GHA&training=100", headers={"HX-Request": "true"}
+    )
+    assert swapped.headers["HX-Replace-Url"].startswith("/scenarios?country=GHA&training=100&")
     cell = r'<tr data-year="2050">.*?data-scenario="([0-9.]+)"'
     assert re.search(cell, page.text, re.S)[1] == re.search(cell, fragment.text, re.S)[1]  # type: ignore[index]
     assert 'value="100"' in page.text

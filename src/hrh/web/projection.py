@@ -1,7 +1,7 @@
 """The country profile's baseline projection: ``/countries/{iso3}/projection`` and its fragment.
 
 A cold baseline run takes about a second for a large country, too slow for the profile page's
-150 ms budget, so the profile shows a placeholder and ``static/js/projection.js`` fetches
+150 ms budget, so the profile shows a placeholder from which htmx (``hx-trigger="load"``) fetches
 ``/countries/{iso3}/projection/fragment`` after the page has loaded; without JavaScript the
 profile links to the full page. Both call :func:`hrh.services.brief.baseline_projection` (the
 brief's projection, which the service caches in the process per country and data version: the
@@ -57,7 +57,7 @@ def make_projection_router(auth: WebAuth) -> APIRouter:
 
     @router.get("/countries/{iso3}/projection/fragment", name="country_projection_fragment")
     def projection_fragment(request: Request, iso3: str) -> Response:
-        """The projection's charts and tables only (what ``static/js/projection.js`` loads)."""
+        """The projection's charts and tables only (what the profile's htmx placeholder loads)."""
         return answer(request, iso3, "_projection.html")
 
     @router.get("/countries/{iso3}/projection/{cadre}.{fmt}", name="country_projection_chart")

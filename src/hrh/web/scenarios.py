@@ -325,11 +325,17 @@ def make_scenarios_router(auth: WebAuth) -> APIRouter:
 
     @router.get("/scenarios/fragment", name="scenarios_fragment")
     def fragment(request: Request) -> Response:
-        """The chart and table only, for the page's script."""
+        """The chart and table only, which htmx swaps into the page when a lever moves.
+
+        The page's address follows the levers (``HX-Replace-Url``), so it shares the scenario.
+        """
         outcome = outcome_or_error(request)
         if isinstance(outcome, Response):
             return outcome
-        return auth.render(request, "scenarios_result.html", context(outcome))
+        response = auth.render(request, "scenarios_result.html", context(outcome))
+        if request.headers.get("HX-Request") == "true":
+            response.headers["HX-Replace-Url"] = f"/scenarios?{outcome.levers.query()}"
+        return response
 
     @router.get("/scenarios.csv", name="scenarios_csv")
     def download(request: Request) -> Response:
