@@ -123,3 +123,55 @@ def test_registry_without_the_required_columns_is_refused(
     code, _, output = _run(env, registry=odd)
     assert code != 0
     assert "lacks the column(s) sex, birth_year (or age)" in output
+
+
+CHW = (
+    "  - {lever: new_cadre, from: 2026, where: {iso3: [GHA]}, "
+    "cadre: community_health_workers, intake: 3000, duration_years: 1}\n"
+)
+BOND = "  - {lever: bonding, from: 2026, where: {iso3: [GHA]}, years: 5, buyout_share: 0}\n"
+
+
+def _scenario(folder: Path, name: str, levers: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(f"name: {name}\ndescription: A test.\nbase: baseline\nlevers:\n{levers}")
+    return path
+
+
+def _agent_rows(env: dict[str, str], scenario: Path) -> dict[tuple[str, int], dict[str, float]]:
+    args = ["project", "run", str(scenario), "--countries", "GHA", "--until", "2033"]
+    args += ["--mode", "agent", "--replicates", "2", "--seed", "5", "--format", "json"]
+    args += ["--no-store", "--registry", str(REGISTRY)]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    return {(r["cadre"], r["year"]): r for r in rows if r["country"] == "GHA"}
+
+
+def test_a_registry_runs_with_the_bonding_and_new_cadre_levers(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    bonded = _agent_rows(env, _scenario(tmp_path, "bond-and-chw", BOND + CHW))
+    free = _agent_rows(env, _scenario(tmp_path, "chw-only", CHW))
+    expected = _expected_counts(2025)
+    for rows in (bonded, free):
+        # the registry's workers are the stock of 2025; the new cadre starts empty and grows
+        row = rows["nursing_midwifery", 2025]
+        assert row["supply"] - row["foreign_trained"] == pytest.approx(
+            expected["nursing_midwifery", "home"]
+        )
+        assert rows["community_health_workers", 2025]["supply"] == 0
+        assert rows["community_health_workers", 2030]["supply"] > 5_000
+        # the accounting identity holds in every replicate, so in their mean
+        for (cadre, year), r in rows.items():
+            if (cadre, year + 1) in rows:
+                change = r["graduates"] + r["immigration"] + r["returns"] - r["attrition"]
+                change -= r["retirement"] + r["emigration"]
+                after = rows[cadre, year + 1]["supply"]
+                assert after == pytest.approx(r["supply"] + change, abs=1e-6), (cadre, year)
+    # bonded graduates may not leave for five years: far fewer nurses emigrate
+    years = range(2026, 2033)
+    left_bonded = sum(bonded["nursing_midwifery", y]["emigration"] for y in years)
+    left_free = sum(free["nursing_midwifery", y]["emigration"] for y in years)
+    assert left_bonded < 0.6 * left_free, (left_bonded, left_free)
+    assert bonded["nursing_midwifery", 2033]["supply"] > free["nursing_midwifery", 2033]["supply"]

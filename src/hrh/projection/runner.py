@@ -10,7 +10,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hrh import __version__
-from hrh.errors import Invalid
 from hrh.params.projection import ParameterSet
 from hrh.projection.agents import Workers, run_agent_replicates
 from hrh.projection.agents.registry import Registry, place_registry
@@ -254,11 +253,9 @@ def run(
     state, rates, axis = expand_cadres(state, rates, scenario.levers, world, inputs.cadres, log)
     known = None
     if placed is not None and mode == "agent":
-        if axis.expanded:
-            raise Invalid(
-                "A worker registry cannot be used with the bonding and new_cadre levers.",
-                hint="Leave out --registry, or use a scenario without these levers.",
-            )
+        # the levers' model cadres are appended after the stored ones and start empty, so
+        # the registry's workers keep their cadres; bonded graduates and a new cadre's
+        # trainees join as new agents
         state, known = placed.without(state, inputs.corridors), placed.workers
     if mode in ("stochastic", "agent"):
         seed = fresh_seed() if seed is None else seed
