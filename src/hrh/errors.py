@@ -45,16 +45,98 @@ class Text:
         """Build a text from its template and values."""
         return cls(template, tuple(params.items()))
 
-    def render(self, translate: Callable[[str], str | None]) -> str:
-        """Return the text with ``translate`` applied to the template and to nested texts."""
+    @classmethod
+    def join(cls, parts: Iterable[Text], separator: str = "; ") -> Text:
+        """Return ``parts`` as one text (each part translated alone; the separator as it is).
+
+        >>> str(Text.join([Text.of("a %(n)s", n=1), Text("b")]))
+        'a 1; b'
+        """
+        named = tuple((f"p{i}", part) for i, part in enumerate(parts))
+        return cls(separator.join(f"%({name})s" for name, _ in named), named)
+
+    def render(
+        self,
+        translate: Callable[[str], str | None],
+        number: Callable[[Number], str] | None = None,
+    ) -> str:
+        """Return the text with ``translate`` applied to the template and to nested texts.
+
+        ``number`` writes the :class:`Number` values (the page's locale); without it they are
+        written as in English.
+        """
         template = translate(self.template) or self.template
         if "%(" not in template:
             return template
-        values = {k: v.render(translate) if isinstance(v, Text) else v for k, v in self.params}
+        values = {k: _value(v, translate, number) for k, v in self.params}
         return template % values
+
+    def sentence(self) -> Sentence:
+        """Return the English as a plain string that keeps this text (a :class:`Sentence`)."""
+        return Sentence(self)
 
     def __str__(self) -> str:
         return self.render(lambda _: None)
+
+
+def _value(
+    v: object, translate: Callable[[str], str | None], number: Callable[[Number], str] | None
+) -> object:
+    if isinstance(v, Text):
+        return v.render(translate, number)
+    if isinstance(v, Number) and number is not None:
+        return number(v)
+    return v
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number inside a :class:`Text`: English as ``format(value, spec)``, else the locale's way.
+
+    >>> str(Number(12.345, ".1f")), str(Number(0.05, ".0%")), Number(0.05, ".0%").digits
+    ('12.3', '5%', 0)
+    """
+
+    value: float
+    spec: str = "g"
+
+    @property
+    def share(self) -> bool:
+        """Whether the number is a share (0–1) written as a percentage."""
+        return self.spec.endswith("%")
+
+    @property
+    def digits(self) -> int:
+        """The decimals to show at most (from the spec's precision; 2 for ``g``)."""
+        _, dot, rest = self.spec.partition(".")
+        precision = rest.rstrip("f%g")
+        return int(precision) if dot and precision.isdigit() else 2
+
+    def __str__(self) -> str:
+        return format(self.value, self.spec)
+
+
+class Sentence(str):
+    """An English sentence that is a plain ``str`` (for the API, the CLI, CSV) and keeps its Text.
+
+    Results that carry a generated sentence in a ``str`` field (a reason, a note) hold a
+    ``Sentence``: everything that reads the field sees the English, and the web pages say the
+    kept :class:`Text` in the reader's language.
+
+    >>> s = Text.of("no data for %(year)s", year=2020).sentence()
+    >>> s == "no data for 2020", s.text.template
+    (True, 'no data for %(year)s')
+    """
+
+    text: Text
+
+    def __new__(cls, text: Text) -> Sentence:  # noqa: D102 - documented on the class
+        self = super().__new__(cls, str(text))
+        self.text = text
+        return self
+
+    def __reduce__(self) -> tuple[type[Sentence], tuple[Text]]:  # copy and pickle keep the text
+        return (Sentence, (self.text,))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from hrh.cli import app as cli_app
 from hrh.domain.policy import ANONYMOUS
 from hrh.errors import NotFound
-from hrh.presentation.brief import brief_html
+from hrh.presentation.brief import brief_html, brief_pdf
 from hrh.services.brief import country_brief
 from hrh.services.context import AppContext
 
@@ -143,3 +143,20 @@ def test_hrh_report_writes_the_brief(reference_ctx: AppContext, tmp_path: Path) 
     lang = runner.invoke(cli_app, ["report", "GHA", "--out", str(out), "--lang", "de"], env=env)
     assert lang.exit_code == 1
     assert "Use en, fr or es" in lang.output
+
+
+def test_the_brief_draws_the_pages_charts_with_vl_convert(reference_ctx: AppContext) -> None:
+    b = country_brief(reference_ctx, "GHA", ANONYMOUS, date(2026, 1, 5))
+    fr = brief_html(b, "fr")
+    # three inline SVGs drawn from the pages' Vega-Lite specs: the densities, two projections
+    assert fr.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
+    assert fr.count('class="mark-area role-mark') == 2  # each projection's fan
+    assert fr.count('stroke-dasharray="6,4"') >= 2  # each projection's need, dashed
+    assert "<title>Médecins: effectifs et besoin, 2025–2050, Ghana</title>" in fr
+    for svg in re.findall(r"<svg .*?</svg>", fr, re.S):
+        assert "<image" not in svg and "href" not in svg  # nothing to fetch
+    pages, text = pdf_text(brief_pdf(b, "fr"))
+    assert 2 <= pages <= 4
+    # the charts are vectors with their text: axis titles and the French thousands separator
+    assert "Année" in text and "Personnels" in text
+    assert re.search(r"\b\d{1,3}[\u202f\xa0 ]000\b", text)

@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from defusedxml import ElementTree
@@ -33,7 +34,19 @@ def svg_title(body: bytes) -> str:
 
 
 def svg_texts(body: bytes) -> list[str]:
-    return [t.text or "" for t in ElementTree.fromstring(body).iter(f"{SVG}text")]
+    """Every line of text: a ``<text>``, or each of its ``<tspan>`` lines (Vega's subtitles)."""
+    out: list[str] = []
+    for text in ElementTree.fromstring(body).iter(f"{SVG}text"):
+        spans = text.findall(f"{SVG}tspan")
+        out += [s.text or "" for s in spans] if spans else [text.text or ""]
+    return out
+
+
+def marks(body: bytes, kind: str) -> list[Any]:
+    """The paths Vega drew for one kind of mark (``area``, ``line``) in a vl-convert SVG."""
+    root = ElementTree.fromstring(body)
+    groups = [g for g in root.iter(f"{SVG}g") if f"mark-{kind} " in (g.get("class") or "") + " "]
+    return [p for g in groups for p in g.iter(f"{SVG}path")]
 
 
 def decoded_png(body: bytes) -> Image.Image:
@@ -73,11 +86,14 @@ def test_the_projection_chart_as_svg(client: TestClient) -> None:
     assert {"Supply, baseline", "Need (SDG threshold)"} <= set(texts)
     assert "Supply, 90% of the simulated paths" in texts  # the fan's legend
     assert any(t.startswith("90% of the simulated paths in 2050: ") for t in texts)  # its range
-    root = ElementTree.fromstring(response.content)
-    paths = root.findall(f"{SVG}path")
-    assert len(paths) == 3  # the fan (filled, first), then supply and need
-    assert paths[0].get("fill-opacity") and paths[0].get("d", "").endswith("Z")
-    assert "<style" not in response.text and "class=" not in response.text  # self-contained
+    # drawn by vl-convert from the page's spec: the fan (a filled area), supply and dashed need
+    (band,) = marks(response.content, "area")
+    assert band.get("opacity") == "0.22" and band.get("d", "").endswith("Z")
+    supply, need = marks(response.content, "line")
+    assert supply.get("stroke-dasharray") == "1,0" and need.get("stroke-dasharray") == "6,4"
+    assert "2030" in texts and "2,030" not in texts  # years as integers
+    # self-contained: no style sheet, no image, no link to anything
+    assert "<style" not in response.text and "href" not in response.text
 
 
 def test_the_projection_chart_as_png(client: TestClient) -> None:
@@ -146,10 +162,10 @@ def test_the_scenario_chart_carries_the_levers(client: TestClient) -> None:
     assert "Emigration × factor (retention): 0.5" in texts
     assert {"Supply, baseline", "Supply, this scenario"} <= set(texts)
     # the scenario line differs from the baseline's when a lever moves
-    paths = ElementTree.fromstring(response.content).findall(f"{SVG}path")
+    paths = marks(response.content, "line")
     assert len(paths) == 3 and paths[0].get("d") != paths[1].get("d")
     baseline = client.get("/scenarios/nursing_midwifery.svg?country=GHA").content
-    base_paths = ElementTree.fromstring(baseline).findall(f"{SVG}path")
+    base_paths = marks(baseline, "line")
     assert base_paths[0].get("d") == base_paths[1].get("d")
     assert not any(t.startswith("Training intake") for t in svg_texts(baseline))
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from html import unescape
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -24,6 +26,14 @@ def client(reference_app: FastAPI) -> Iterator[TestClient]:
 def text_of(html: str) -> str:
     """The page's text with tags removed and white space collapsed."""
     return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def chart_spec(html: str, figure_id: str) -> dict[str, Any]:
+    """The Vega-Lite spec of the chart ``<figure id=...>`` (its ``data-vega-spec`` attribute)."""
+    found = re.search(rf'<figure [^>]*id="{figure_id}"[^>]*data-vega-spec="([^"]*)"', html)
+    assert found, figure_id
+    spec: dict[str, Any] = json.loads(unescape(found.group(1)))
+    return spec
 
 
 def row(html: str, attribute: str, value: str) -> list[str]:
@@ -55,10 +65,14 @@ def test_country_profile_shows_headlines_with_year_and_source(client: TestClient
 def test_country_profile_chart_ssl_corridors_completeness(client: TestClient) -> None:
     html = client.get("/countries/GHA").text
     page = text_of(html)
-    # the time series: an SVG with a text alternative and a table of the same values
-    assert re.search(r'<svg [^>]*role="img" aria-labelledby="chart-title chart-desc"', html)
-    assert len(re.findall(r'<path class="line" d="M', html)) == 2
-    assert "Medical doctors, 2020: 1.7" in html
+    # the time series: a Vega-Lite spec for charts.js (the server's SVG without script) and a
+    # table of the same values
+    spec = chart_spec(html, "density-chart")
+    assert spec["title"]["text"] == "Health workers per 10,000 population over time, Ghana"
+    lines = spec["datasets"]["lines"]
+    assert {r["series"] for r in lines} == {"Medical doctors", "Nurses and midwives"}
+    assert {"year": 2020, "series": "Medical doctors", "value": 1.7} in lines
+    assert '<noscript><img class="chart-image" src="/countries/GHA/chart.svg" alt="Health' in html
     assert "Values by year" in page
     # SSL status with its reasons
     assert "Meets both criteria (eligible for the list) · On the published list" in page

@@ -26,6 +26,10 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path("/tmp/hrh-pages")
 AXE = "/static/vendor/axe/axe.min.js"
+#: What Vega draws (SVG renderer): a chart drawn by charts.js, its shaded range and its lines.
+DRAWN = 'figure[data-vega-state="drawn"]'
+BAND = f"{DRAWN} g.mark-area path"
+LINES = f"{DRAWN} g.mark-line path"
 CSP_LISTENER = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -106,9 +110,14 @@ def test_map_profile_ssl_sources_in_english(watch: Watch) -> None:
     expect(page).to_have_url(f"{base}/countries/GHA")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ghana")
     expect(page.locator('tr[data-indicator="dnm_density_per_10k"] td').first).to_have_text("37.9")
-    expect(page.get_by_role("img", name="Health workers per 10,000 population over time, Ghana"))
+    # the time series, drawn by Vega (static/js/charts.js) from the spec in the page
+    density = page.locator('#density-chart[data-vega-state="drawn"]')
+    expect(density.locator("svg.marks")).to_have_count(1, timeout=30_000)
+    expect(density.locator('[role="graphics-document"]')).to_have_attribute(
+        "aria-label", "Line chart; the same values are in the table below."
+    )
     # the baseline projection arrives after the page, with its fan (one band per cadre)
-    expect(page.locator('path[data-band="supply"]')).to_have_count(2, timeout=60_000)
+    expect(page.locator(f"#projection-result {BAND}")).to_have_count(2, timeout=60_000)
     expect(page.locator(".projection-result").first).to_contain_text("simulated paths")
     watch.check_page("country-GHA")
 
@@ -182,7 +191,11 @@ def test_a_lever_move_updates_the_chart_in_place(watch: Watch) -> None:
     page.goto(f"{watch.base}/scenarios?country=GHA")
     expect(page.locator("h1")).to_have_text("Scenario explorer")
     page.evaluate("window.__notReloaded = true")
-    line = page.locator('section[aria-labelledby="title-nursing_midwifery"] path.line-scenario')
+    section = page.locator('section[aria-labelledby="title-nursing_midwifery"]')
+    # baseline, scenario (the second colour) and the dashed need, drawn by Vega
+    expect(section.locator(LINES)).to_have_count(3, timeout=30_000)
+    line = section.locator(f'{LINES}[stroke="#d55e00"]')
+    expect(section.locator(f'{LINES}[stroke-dasharray="6,4"]')).to_have_count(1)
     before = line.get_attribute("d")
     cell = page.locator('table[data-cadre="nursing_midwifery"] tr[data-year="2050"] td').nth(1)
     before_value = cell.get_attribute("data-scenario")
@@ -190,7 +203,10 @@ def test_a_lever_move_updates_the_chart_in_place(watch: Watch) -> None:
         page.fill("#training", "100")
     expect(cell).not_to_have_attribute("data-scenario", before_value or "")
     assert float(cell.get_attribute("data-scenario") or 0) > float(before_value or 0)
-    assert line.get_attribute("d") != before
+    # the swapped-in result is drawn by Vega again (charts.js on htmx:load), with the new line
+    expect(line).to_have_count(1, timeout=30_000)
+    expect(line).not_to_have_attribute("d", before or "")
+    expect(section.locator("figure")).to_have_attribute("data-vega-spec", re.compile("Training"))
     assert page.evaluate("window.__notReloaded") is True
     assert "training=100" in page.url
     expect(page.locator("#scenario-csv")).to_have_attribute("href", re.compile(r"training=100"))
@@ -311,9 +327,47 @@ def test_the_profile_loads_the_projection_chart_after_the_page(watch: Watch) -> 
     page = watch.page
     page.goto(f"{watch.base}/countries/GHA")
     result = page.locator("#projection-result")
-    need = result.locator('div[data-cadre="nursing_midwifery"] path[data-series="need"]')
-    expect(need).to_have_count(1, timeout=15_000)
-    expect(result.locator('path[data-series="supply"]')).to_have_count(2)
+    # drawn by Vega once htmx has swapped the fragment in: supply solid, need dashed, the band
+    nurses = result.locator('div[data-cadre="nursing_midwifery"]')
+    expect(nurses.locator(LINES)).to_have_count(2, timeout=30_000)
+    expect(nurses.locator(f'{LINES}[stroke-dasharray="6,4"]')).to_have_count(1)
+    expect(nurses.locator(f'{LINES}[stroke="#0072b2"]')).to_have_attribute(
+        "stroke-dasharray", "1,0"
+    )
+    expect(nurses.locator(BAND)).to_have_count(1)
+    expect(result.locator(LINES)).to_have_count(4)
+    # years as integers on the axis, and a tooltip for a point: the line, the year, the value
+    labels = nurses.locator("g.role-axis-label text").all_text_contents()
+    assert "2030" in labels and "2,030" not in labels
+    nurses.locator(f"{DRAWN} g.mark-symbol path").nth(5).hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    expect(tooltip).to_contain_text("Supply, baseline")
+    expect(tooltip).to_contain_text("2030")
     expect(result.locator("#projection-link")).to_have_count(0)
     watch.check_page("country-projection")
     watch.check_requests()
+
+
+def test_without_javascript_the_charts_are_the_servers_drawings(
+    browser: Browser, reference_server: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        for path, src in (
+            ("/countries/GHA?lang=en", "/countries/GHA/chart.svg"),
+            ("/scenarios?country=GHA&training=50", "/scenarios/medical_doctors.svg?"),
+            ("/countries/GHA/projection", "/countries/GHA/projection/medical_doctors.svg"),
+        ):
+            page.goto(f"{reference_server}{path}")
+            image = page.locator(f'img.chart-image[src^="{src}"]')
+            expect(image).to_have_count(1)
+            expect(image).to_have_attribute("alt", re.compile(r"\. Line chart"))
+            # the image is vl-convert's drawing of the same spec: loaded and decoded
+            image.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "img => img.complete && img.naturalWidth > 600", arg=image.element_handle()
+            )
+            expect(page.locator("svg.marks")).to_have_count(0)  # nothing drawn in the page
+    finally:
+        context.close()

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from html import unescape
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+
+def chart_specs(html: str) -> list[dict[str, Any]]:
+    """The Vega-Lite specs of the page's charts (``data-vega-spec``), in order."""
+    return [json.loads(unescape(s)) for s in re.findall(r'data-vega-spec="([^"]*)"', html)]
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +31,18 @@ def test_the_fragment_draws_supply_and_need_for_ghana(client: TestClient) -> Non
     assert "<html" not in body
     for cadre in ("medical_doctors", "nursing_midwifery"):
         assert f'data-cadre="{cadre}"' in body
-    assert body.count('data-series="supply"') == 2
-    assert body.count('data-series="need"') == 2
-    assert "<desc" in body and "Supply, baseline" in body and "Need (SDG threshold)" in body
-    assert body.count('data-band="supply"') == 2  # the fan: 90% of 100 simulated paths
+    specs = chart_specs(body)
+    assert [s["title"]["text"] for s in specs] == [
+        "Medical doctors: supply and need, 2025–2050, Ghana",
+        "Nurses and midwives: supply and need, 2025–2050, Ghana",
+    ]
+    for spec in specs:
+        names = {r["series"] for r in spec["datasets"]["lines"]}
+        assert names == {"Supply, baseline", "Need (SDG threshold)"}
+        # the fan: 90% of 100 simulated paths, a low and a high for each year
+        band = spec["datasets"]["bands"]
+        assert len(band) == 26 and all(r["low"] <= r["high"] for r in band)
+        assert spec["description"].startswith("Line chart of health workers")
     assert "expected supply" in body and "90% of 100 simulated paths" in body
     assert body.count("90% range of supply") == 2  # a table column per cadre
     rows = re.findall(r'<tr><th scope="row">(\d{4})</th>', body)
@@ -44,7 +60,8 @@ def test_the_projection_page_has_the_navigation_and_the_chart(client: TestClient
     r = client.get("/countries/gha/projection?lang=es")
     assert r.status_code == 200
     assert "<nav" in r.text and "Proyección de referencia" in r.text
-    assert 'data-series="need"' in r.text
+    need = {r["series"] for s in chart_specs(r.text) for r in s["datasets"]["lines"]}
+    assert need == {"Oferta, escenario de referencia", "Necesidad (umbral de los ODS)"}
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from hrh.domain.recruitment import (
     RecruitmentRecord,
     SafeguardList,
 )
+from hrh.errors import M_, Text
 
 CODE = "uk_code"
 
@@ -116,75 +117,143 @@ class Rule:
         )
 
 
-_RESIDENCE = "Residence decides the list test (UK Code practice), not nationality ({nat}) or birth."
+_RESIDENCE = (
+    "Residence decides the list test (UK Code practice), not nationality (%(nat)s) or birth."
+)
 
 
 @dataclass(frozen=True)
 class Texts:
-    """The explanations of the rules, as ``str.format`` templates: the one source of their words.
+    """The explanations of the rules, as ``%(name)s`` templates: the one source of their words.
 
     Both the per-record checks here and their bulk twins (``hrh.compliance.vector``) render
-    them, so the two engines cannot say different things. Values are filled in already
-    formatted (numbers with ``:g``, dates as YYYY-MM-DD).
+    them (:meth:`fill`), so the two engines cannot say different things. Values are filled in
+    already formatted (numbers with ``:g``, dates as YYYY-MM-DD). The templates marked ``M_``
+    are said again on the pages in the reader's language, from a finding's rule and evidence
+    (:func:`explanation_text`); the others name values the evidence does not keep.
     """
 
-    ssl_note: str = (
-        "No breach: {residence} is on the WHO safeguards list {version}, but {why}, which is "
-        "not active recruitment."
+    ssl_note: str = M_(
+        "No breach: %(residence)s is on the WHO safeguards list %(version)s, but %(why)s, "
+        "which is not active recruitment."
     )
     ssl: str = (
-        "Active recruitment of a candidate resident in {residence}, which is on the WHO health "
-        "workforce support and safeguards list {version} (in force since {effective}), with no "
-        "government-to-government agreement covering {cadre} to {destination} on {on} ({why}). "
-        + _RESIDENCE
+        "Active recruitment of a candidate resident in %(residence)s, which is on the WHO "
+        "health workforce support and safeguards list %(version)s (in force since "
+        "%(effective)s), with no government-to-government agreement covering %(cadre)s to "
+        "%(destination)s on %(on)s (%(why)s). " + _RESIDENCE
     )
     amber: str = (
-        "{residence} is an amber country in the {title} ({edition} edition): active "
+        "%(residence)s is an amber country in the %(title)s (%(edition)s edition): active "
         "recruitment is allowed only under a government-to-government agreement's terms, "
-        "and {why}. " + _RESIDENCE
+        "and %(why)s. " + _RESIDENCE
     )
     amber_routes: str = (
-        "agreement {agreement} covers it but allows only the route(s) {routes}, not {route}"
+        "agreement %(agreement)s covers it but allows only the route(s) %(routes)s, not %(route)s"
     )
-    amber_uncovered: str = "no agreement covers {cadre} from {residence} to {destination} on {on}"
-    fee: str = (
-        "The candidate was charged a recruitment fee of {fee} {currency}. The code forbids "
+    amber_uncovered: str = (
+        "no agreement covers %(cadre)s from %(residence)s to %(destination)s on %(on)s"
+    )
+    fee: str = M_(
+        "The candidate was charged a recruitment fee of %(fee)s %(currency)s. The code forbids "
         "charging candidates any fee, whatever the amount or currency."
     )
-    no_currency: str = "(currency not given)"
+    no_currency: str = M_("(currency not given)")
     #: rendered, then any double space made single (an empty currency)
     repayment: str = (
-        "The contract has a repayment clause of {amount} {currency} over {months} months, "
-        "longer than the {limit} months accepted under the {edition} edition."
+        "The contract has a repayment clause of %(amount)s %(currency)s over %(months)s "
+        "months, longer than the %(limit)s months accepted under the %(edition)s edition."
     )
-    terms: str = (
-        "The salary offered ({offered} a year) is {gap} below that of comparable domestic "
-        "staff ({domestic} a year, same currency). The code asks that internationally "
+    terms: str = M_(
+        "The salary offered (%(offered)s a year) is %(gap)s below that of comparable domestic "
+        "staff (%(domestic)s a year, same currency). The code asks that internationally "
         "recruited staff be employed on the same terms as comparable domestic staff."
     )
-    agency: str = (
-        "The agency {name} was not on the ethical recruiters list on {on}, according to the "
-        "organisations registry ({periods}{registry}). This is a flag for follow-up, not a "
+    agency: str = M_(
+        "The agency %(name)s was not on the ethical recruiters list on %(on)s, according to the "
+        "organisations registry (%(periods)s%(registry)s). This is a flag for follow-up, not a "
         "breach in itself."
     )
-    agency_periods: str = "its periods on the list: {periods}"
-    agency_no_period: str = "no period on the list recorded"
-    agency_registry: str = "; registry source: {source}"
+    agency_periods: str = M_("its periods on the list: %(periods)s")
+    agency_no_period: str = M_("no period on the list recorded")
+    agency_registry: str = M_("; registry source: %(source)s")
+
+    @staticmethod
+    def fill(template: str, /, **values: str) -> str:
+        """Render ``template`` with ``values``.
+
+        >>> TEXTS.fill(TEXTS.agency_periods, periods="2020-01-01 to open (x)")
+        'its periods on the list: 2020-01-01 to open (x)'
+        """
+        return template % values
 
     @staticmethod
     def around(template: str, at: str, /, **values: str) -> tuple[str, str]:
-        """Render ``template`` but for its one ``{at}`` field: the text before it and after."""
-        head, tail = template.split("{" + at + "}")
-        return head.format(**values), tail.format(**values)
+        """Render ``template`` but for its one ``%(at)s`` field: the text before it and after."""
+        head, tail = template.split("%(" + at + ")s")
+        return head % values, tail % values
 
 
 TEXTS = Texts()
 
 
+def explanation_text(rule_id: str, evidence: Mapping[str, str], explanation: str) -> Text | None:
+    """Return a finding's explanation as a :class:`~hrh.errors.Text`, from its rule and evidence.
+
+    Findings are stored with their English explanation and their evidence. Where the evidence
+    keeps every value a rule's text names (fees, salaries, agency listings, the direct
+    application note), the text is built again so the pages can say it in the reader's
+    language; it is returned only if its English is the stored explanation, word for word.
+    None otherwise: the explanation stays as stored.
+
+    >>> e = {"fee": "250", "currency": ""}
+    >>> str(explanation_text("candidate_fee", e, TEXTS.fill(TEXTS.fee, fee="250",
+    ...     currency=TEXTS.no_currency)))[:52]
+    'The candidate was charged a recruitment fee of 250 ('
+    >>> explanation_text("candidate_fee", e, "Some other words.") is None
+    True
+    """
+    try:
+        text = _said_again(rule_id, evidence)
+    except KeyError:
+        return None
+    return text if text is not None and str(text) == explanation else None
+
+
+def _said_again(rule_id: str, e: Mapping[str, str]) -> Text | None:
+    if rule_id == "candidate_fee":
+        currency = e["currency"] or Text(TEXTS.no_currency)
+        return Text.of(TEXTS.fee, fee=e["fee"], currency=currency)
+    if rule_id == "terms_below_domestic":
+        return Text.of(
+            TEXTS.terms, offered=e["salary_offered"], gap=e["gap"], domestic=e["domestic_salary"]
+        )
+    if rule_id == "agency_not_ethical_recruiter":
+        listed = e["listed_periods"]
+        periods = (
+            Text(TEXTS.agency_no_period)
+            if listed == "none"
+            else Text.of(TEXTS.agency_periods, periods=listed)
+        )
+        source = e.get("registry_source")
+        registry = Text.of(TEXTS.agency_registry, source=source) if source else ""
+        return Text.of(
+            TEXTS.agency,
+            name=e["organisation"],
+            on=e["checked_on"],
+            periods=periods,
+            registry=registry,
+        )
+    if rule_id == "ssl_active_recruitment" and e.get("route") == "direct_application":
+        why = Text(e["route_reading"])  # a marked phrase (see _activeness)
+        return Text.of(TEXTS.ssl_note, residence=e["residence"], version=e["ssl_version"], why=why)
+    return None
+
+
 def _activeness(record: RecruitmentRecord, covered: list[Agreement]) -> tuple[bool, str]:
     """Tell whether the recruitment counts as active, and why."""
     if record.route == "direct_application":
-        return False, "the candidate applied directly to an advertised post"
+        return False, M_("the candidate applied directly to an advertised post")
     if record.route == "referral":
         if record.referral_bonus_paid:
             return True, "a referral with a bonus paid counts as active recruitment"
@@ -217,12 +286,13 @@ def check_ssl(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Findi
     }
     if not active:
         if record.route == "direct_application":
-            text = TEXTS.ssl_note.format(residence=res, version=ssl.version, why=why)
+            text = TEXTS.fill(TEXTS.ssl_note, residence=res, version=ssl.version, why=why)
             return [rule.finding(record, ctx, text, evidence, severity="info")]
         return []
     if covered:
         return []
-    text = TEXTS.ssl.format(
+    text = TEXTS.fill(
+        TEXTS.ssl,
         residence=res,
         version=ssl.version,
         effective=ssl.effective.isoformat(),
@@ -254,14 +324,22 @@ def check_amber(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Fin
     if covered:
         a = covered[0]
         evidence["agreement"] = a.agreement_id
-        why = TEXTS.amber_routes.format(
-            agreement=a.agreement_id, routes=", ".join(sorted(a.routes)), route=record.route
+        why = TEXTS.fill(
+            TEXTS.amber_routes,
+            agreement=a.agreement_id,
+            routes=", ".join(sorted(a.routes)),
+            route=record.route,
         )
     else:
-        why = TEXTS.amber_uncovered.format(
-            cadre=record.cadre, residence=res, destination=record.destination, on=on.isoformat()
+        why = TEXTS.fill(
+            TEXTS.amber_uncovered,
+            cadre=record.cadre,
+            residence=res,
+            destination=record.destination,
+            on=on.isoformat(),
         )
-    text = TEXTS.amber.format(
+    text = TEXTS.fill(
+        TEXTS.amber,
         residence=res,
         title=ed.title,
         edition=ed.edition,
@@ -276,7 +354,7 @@ def check_fee(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Findi
     if record.fee_charged_to_candidate <= 0:
         return []
     cur = record.fee_currency or TEXTS.no_currency
-    text = TEXTS.fee.format(fee=f"{record.fee_charged_to_candidate:g}", currency=cur)
+    text = TEXTS.fill(TEXTS.fee, fee=f"{record.fee_charged_to_candidate:g}", currency=cur)
     evidence = {"fee": f"{record.fee_charged_to_candidate:g}", "currency": record.fee_currency}
     return [rule.finding(record, ctx, text, evidence)]
 
@@ -290,7 +368,8 @@ def check_repayment(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list
         return []
     if months <= ed.repayment_max_months:
         return []
-    text = TEXTS.repayment.format(
+    text = TEXTS.fill(
+        TEXTS.repayment,
         amount=f"{record.repayment_clause_amount:g}",
         currency=record.fee_currency or "",
         months=f"{months:g}",
@@ -311,7 +390,7 @@ def check_terms(rule: Rule, record: RecruitmentRecord, ctx: Context) -> list[Fin
     if offered is None or domestic is None or not offered < domestic:
         return []
     gap = domestic - offered
-    text = TEXTS.terms.format(offered=f"{offered:g}", gap=f"{gap:g}", domestic=f"{domestic:g}")
+    text = TEXTS.fill(TEXTS.terms, offered=f"{offered:g}", gap=f"{gap:g}", domestic=f"{domestic:g}")
     evidence = {
         "salary_offered": f"{offered:g}",
         "domestic_salary": f"{domestic:g}",
@@ -336,13 +415,14 @@ def check_ethical_recruiter(rule: Rule, record: RecruitmentRecord, ctx: Context)
         f" ({p.source})"
         for p in org.listings
     )
-    text = TEXTS.agency.format(
+    text = TEXTS.fill(
+        TEXTS.agency,
         name=org.name,
         on=on.isoformat(),
         periods=(
-            TEXTS.agency_periods.format(periods=periods) if periods else TEXTS.agency_no_period
+            TEXTS.fill(TEXTS.agency_periods, periods=periods) if periods else TEXTS.agency_no_period
         ),
-        registry=TEXTS.agency_registry.format(source=org.source) if org.source else "",
+        registry=TEXTS.fill(TEXTS.agency_registry, source=org.source) if org.source else "",
     )
     evidence = {"organisation": org.name, "listed_periods": periods or "none"}
     if org.source:

@@ -284,8 +284,8 @@ def bulk_ssl(rule: Rule, v: View, live: Mask) -> Block:
     )
     evidence = _render(lambda g, d: {**protos[g], "checked_on": days[d]}, gc, dc)
     notes = _render(
-        lambda r, s, w: TEXTS.ssl_note.format(
-            residence=res[r], version=lists[s].version, why=whys[w]
+        lambda r, s, w: TEXTS.fill(
+            TEXTS.ssl_note, residence=res[r], version=lists[s].version, why=whys[w]
         ),
         rc,
         sc,
@@ -358,16 +358,22 @@ def bulk_amber(rule: Rule, v: View, live: Mask) -> Block:
     def say(r: int, e: int, rt: int, a: int, k: int, d: int, n: int, day: int) -> str:
         if a > 0:
             agreement = ags[a - 1]
-            why = TEXTS.amber_routes.format(
+            why = TEXTS.fill(
+                TEXTS.amber_routes,
                 agreement=agreement.agreement_id,
                 routes=", ".join(sorted(agreement.routes)),
                 route=routes[rt],
             )
         else:
-            why = TEXTS.amber_uncovered.format(
-                cadre=cadres[k], residence=res[r], destination=dests[d], on=days[day]
+            why = TEXTS.fill(
+                TEXTS.amber_uncovered,
+                cadre=cadres[k],
+                residence=res[r],
+                destination=dests[d],
+                on=days[day],
             )
-        return TEXTS.amber.format(
+        return TEXTS.fill(
+            TEXTS.amber,
             residence=res[r],
             title=eds[e].title,
             edition=eds[e].edition,
@@ -400,7 +406,7 @@ def bulk_fee(rule: Rule, v: View, live: Mask) -> Block:
     cc = v.table.coded("fee_currency").codes[idx]
     dc, days = v.days(idx)
     text = _render(
-        lambda f, c: TEXTS.fee.format(fee=amounts[f], currency=cur[c] or TEXTS.no_currency),
+        lambda f, c: TEXTS.fill(TEXTS.fee, fee=amounts[f], currency=cur[c] or TEXTS.no_currency),
         fc,
         cc,
     )
@@ -427,7 +433,8 @@ def bulk_repayment(rule: Rule, v: View, live: Mask) -> Block:
     lc, caps_text = _numbers(limits)
     dc, days = v.days(idx)
     text = _render(
-        lambda a, c, m, cap, e: TEXTS.repayment.format(
+        lambda a, c, m, cap, e: TEXTS.fill(
+            TEXTS.repayment,
             amount=amounts[a],
             currency=cur[c] or "",
             months=spans[m],
@@ -470,7 +477,7 @@ def bulk_terms(rule: Rule, v: View, live: Mask) -> Block:
         gc, gaps = _numbers(domestic[idx] - offered[idx])
     dc, days = v.days(idx)
     text = _render(
-        lambda o, d, g: TEXTS.terms.format(offered=o_txt[o], gap=gaps[g], domestic=d_txt[d]),
+        lambda o, d, g: TEXTS.fill(TEXTS.terms, offered=o_txt[o], gap=gaps[g], domestic=d_txt[d]),
         oc,
         dmc,
         gc,
@@ -528,11 +535,11 @@ def bulk_ethical_recruiter(rule: Rule, v: View, live: Mask) -> Block:
                 "on",
                 name=o.name,
                 periods=(
-                    TEXTS.agency_periods.format(periods=periods)
+                    TEXTS.fill(TEXTS.agency_periods, periods=periods)
                     if periods
                     else TEXTS.agency_no_period
                 ),
-                registry=TEXTS.agency_registry.format(source=o.source) if o.source else "",
+                registry=TEXTS.fill(TEXTS.agency_registry, source=o.source) if o.source else "",
             )
             ev = {"checked_on": "", "organisation": o.name, "listed_periods": periods or "none"}
             if o.source:

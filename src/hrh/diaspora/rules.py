@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from hrh.errors import M_, Sentence, Text
+
 MODES: tuple[str, ...] = ("virtual", "short", "long", "permanent")
 #: CEFR levels as ranks; ``native`` is above C2.
 CEFR: dict[str, int] = {"A1": 1, "A2": 2, "B1": 3, "B2": 4, "C1": 5, "C2": 6, "NATIVE": 7}
@@ -95,7 +97,7 @@ class Explanation:
     profile_id: str
     opportunity_id: str
     feasible: bool
-    failures: tuple[str, ...]
+    failures: tuple[Sentence, ...]  # English strings that keep their text (for the pages)
     components: tuple[Component, ...]
     score: float
 
@@ -118,26 +120,37 @@ class MatchResult:
     total_score: float
 
 
-def failures(p: Candidate, o: Opening) -> tuple[str, ...]:
-    """Return the hard constraints the pair breaks (empty when feasible)."""
-    out: list[str] = []
+def failures(p: Candidate, o: Opening) -> tuple[Sentence, ...]:
+    """Return the hard constraints the pair breaks (empty when feasible), in English.
+
+    Each is a :class:`~hrh.errors.Sentence`: a plain string that keeps its text for the pages.
+    """
+    out: list[Text] = []
     if not p.consent_matching:
-        out.append("no consent to matching")
+        out.append(Text(M_("no consent to matching")))
     if p.cadre != o.cadre:
-        out.append(f"cadre {p.cadre} is not {o.cadre}")
+        out.append(Text.of(M_("cadre %(cadre)s is not %(wanted)s"), cadre=p.cadre, wanted=o.cadre))
     if o.mode not in p.modes:
-        out.append(f"mode {o.mode} not accepted")
+        out.append(Text.of(M_("mode %(mode)s not accepted"), mode=o.mode))
     if (p.available_to is not None and p.available_to < o.start) or (
         p.available_from is not None and p.available_from > o.end
     ):
-        out.append("availability does not overlap the dates")
+        out.append(Text(M_("availability does not overlap the dates")))
     if o.language and o.language_level > 0 and _level(p, o.language) < o.language_level:
-        out.append(f"language {o.language} below the required level")
+        out.append(
+            Text.of(M_("language %(language)s below the required level"), language=o.language)
+        )
     if o.licence_required and not any(
         c == o.country and until >= o.start for c, until in p.licences
     ):
-        out.append(f"no licence from {o.country} valid on {o.start.isoformat()}")
-    return tuple(out)
+        out.append(
+            Text.of(
+                M_("no licence from %(country)s valid on %(date)s"),
+                country=o.country,
+                date=o.start.isoformat(),
+            )
+        )
+    return tuple(t.sentence() for t in out)
 
 
 def _level(p: Candidate, language: str) -> int:

@@ -78,9 +78,14 @@ def allowed_events(status: str) -> list[str]:
 def next_status(status: str, event: str) -> str:
     """Return the status that ``event`` leads to from ``status``, or raise :class:`Conflict`."""
     if event not in TRANSITIONS:
-        raise Invalid(f"Unknown event {event!r}.", hint="Events: " + ", ".join(TRANSITIONS) + ".")
+        raise Invalid.of(
+            M_("Unknown event %(event)s."),
+            hint=M_("Events: %(events)s."),
+            event=repr(event),
+            events=", ".join(TRANSITIONS),
+        )
     if status not in STATUSES:
-        raise Invalid(f"Unknown assignment status {status!r}.")
+        raise Invalid.of(M_("Unknown assignment status %(status)s."), status=repr(status))
     sources, target = TRANSITIONS[event]
     if status in sources:
         return target
@@ -145,8 +150,7 @@ def joined(parts: Sequence[Text]) -> Text:
     >>> str(joined([Text.of(BETWEEN, field="hours", max="10"), Text("a")]))
     'hours must be between 0 and 10; a'
     """
-    template = "; ".join(f"%(p{i})s" for i in range(len(parts)))
-    return Text(template, tuple((f"p{i}", part) for i, part in enumerate(parts)))
+    return Text.join(parts)
 
 
 def check_outcome(o: Outcome) -> None:

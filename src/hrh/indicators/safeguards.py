@@ -4,7 +4,9 @@ For edition v: each density series (doctors; nurses and midwives) at its own lat
 after the data cut-off, summed; the UHC service coverage index of the edition's year. A
 country is eligible when the density is below the density threshold AND the index is below
 the index threshold. Each result is compared with the published list, and each disagreement
-gets a reason (missing data, threshold margin, data vintage).
+gets a reason (missing data, threshold margin, data vintage): an English
+:class:`~hrh.errors.Sentence` that keeps its text and numbers, so the pages can say it in the
+reader's language.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from hrh.errors import M_, Number, Text
 from hrh.indicators.series import Series
 from hrh.params.safeguards import SafeguardCriteria
 
@@ -111,9 +114,12 @@ def _evaluate_one(
     agrees = None if on_list is None else on_list == eligible
     reason = ""
     if on_list is None:
-        reason = f"no published list of edition {k.version} is stored"
+        reason = Text.of(
+            M_("no published list of edition %(version)s is stored"), version=k.version
+        ).sentence()
     elif not agrees:
-        reason = _reason(k, on_list, density, uhc.value if uhc else None, doc is None, nm is None)
+        uhc_value = uhc.value if uhc else None
+        reason = _reason(k, on_list, density, uhc_value, doc is None, nm is None).sentence()
     sources = sorted({p.source for p in (doc, nm, uhc) if p is not None})
     return SafeguardResult(
         c.iso3,
@@ -141,45 +147,72 @@ def _reason(
     uhc: float | None,
     no_doctors: bool,
     no_nurses: bool,
-) -> str:
+) -> Text:
     if on_list:
         missing = []
         if no_doctors:
-            missing.append(f"doctor density up to {k.density_data_until}")
+            missing.append(Text.of(M_("doctor density up to %(year)s"), year=k.density_data_until))
         if no_nurses:
-            missing.append(f"nurse and midwife density up to {k.density_data_until}")
+            missing.append(
+                Text.of(M_("nurse and midwife density up to %(year)s"), year=k.density_data_until)
+            )
         if uhc is None:
-            missing.append(f"UHC service coverage index for {k.uhc_index_year}")
+            missing.append(
+                Text.of(M_("UHC service coverage index for %(year)s"), year=k.uhc_index_year)
+            )
         if missing:
-            return "missing data: no " + " and no ".join(missing) + " in the stored data"
+            listed = missing[0]
+            for more in missing[1:]:
+                listed = Text.of(M_("%(first)s and no %(next)s"), first=listed, next=more)
+            return Text.of(M_("missing data: no %(missing)s in the stored data"), missing=listed)
         parts = []
         assert density is not None
         assert uhc is not None
         if density >= k.density_threshold:
             parts.append(
-                f"density {density:.1f} is not below {k.density_threshold:g}"
-                + _margin(density, k.density_threshold, k.margin_share)
+                Text.of(
+                    M_("density %(value)s is not below %(threshold)s (%(why)s)"),
+                    value=Number(density, ".1f"),
+                    threshold=Number(k.density_threshold),
+                    why=_margin(density, k.density_threshold, k.margin_share),
+                )
             )
         if uhc >= k.uhc_index_threshold:
             parts.append(
-                f"UHC index {uhc:.1f} is not below {k.uhc_index_threshold:g}"
-                + _margin(uhc, k.uhc_index_threshold, k.margin_share)
+                Text.of(
+                    M_("UHC index %(value)s is not below %(threshold)s (%(why)s)"),
+                    value=Number(uhc, ".1f"),
+                    threshold=Number(k.uhc_index_threshold),
+                    why=_margin(uhc, k.uhc_index_threshold, k.margin_share),
+                )
             )
-        return "on the published list, but in the stored data " + "; ".join(parts)
+        return Text.of(
+            M_("on the published list, but in the stored data %(reasons)s"),
+            reasons=Text.join(parts),
+        )
     assert density is not None
     assert uhc is not None
     near = _near(density, k.density_threshold, k.margin_share) or _near(
         uhc, k.uhc_index_threshold, k.margin_share
     )
     why = (
-        f"threshold margin: within {k.margin_share:.0%} of a threshold; data vintage"
+        Text.of(
+            M_("threshold margin: within %(share)s of a threshold; data vintage"),
+            share=Number(k.margin_share, ".0%"),
+        )
         if near
-        else "data vintage: WHO used other figures"
+        else Text(M_("data vintage: WHO used other figures"))
     )
-    return (
-        f"both criteria met in the stored data (density {density:.1f} < "
-        f"{k.density_threshold:g}, UHC index {uhc:.1f} < {k.uhc_index_threshold:g}) "
-        f"but not on the published list ({why})"
+    return Text.of(
+        M_(
+            "both criteria met in the stored data (density %(density)s < %(threshold)s, "
+            "UHC index %(uhc)s < %(uhc_threshold)s) but not on the published list (%(why)s)"
+        ),
+        density=Number(density, ".1f"),
+        threshold=Number(k.density_threshold),
+        uhc=Number(uhc, ".1f"),
+        uhc_threshold=Number(k.uhc_index_threshold),
+        why=why,
     )
 
 
@@ -187,7 +220,11 @@ def _near(value: float, threshold: float, share: float) -> bool:
     return abs(value - threshold) <= share * threshold
 
 
-def _margin(value: float, threshold: float, share: float) -> str:
+def _margin(value: float, threshold: float, share: float) -> Text:
     if _near(value, threshold, share):
-        return f" (threshold margin: within {share:.0%} of {threshold:g}; data vintage)"
-    return " (data vintage: WHO used other figures)"
+        return Text.of(
+            M_("threshold margin: within %(share)s of %(threshold)s; data vintage"),
+            share=Number(share, ".0%"),
+            threshold=Number(threshold),
+        )
+    return Text(M_("data vintage: WHO used other figures"))

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hrh.errors import M_, Sentence, Text
 from hrh.indicators.series import Series
 
 SDG_THRESHOLD_PER_10K = 44.5
@@ -19,7 +20,8 @@ SDG_THRESHOLD_PER_10K = 44.5
 class IndicatorValue:
     """An evaluated indicator.
 
-    ``value`` is None when the inputs are missing; ``note`` then says which.
+    ``value`` is None when the inputs are missing; ``note`` then says which (in English, a
+    :class:`~hrh.errors.Sentence` keeping its text for the pages).
     """
 
     id: str
@@ -96,7 +98,12 @@ def density_per_10k(
             None,
             "per 10,000",
             cadre=cadre,
-            note=_missing_note("density", year, lookback),
+            note=_missing_note(
+                M_("no density in the data"),
+                M_("no density between %(start)s and %(end)s"),
+                year,
+                lookback,
+            ),
         )
     return IndicatorValue(
         "density_per_10k", p.value, "per 10,000", p.year, cadre, list(p.sources), p.method
@@ -140,7 +147,15 @@ def dnm_density(
         "dnm_density_per_10k",
         None,
         "per 10,000",
-        note=_missing_note("doctor and nurse/midwife densities for a common year", year, lookback),
+        note=_missing_note(
+            M_("no doctor and nurse/midwife densities for a common year in the data"),
+            M_(
+                "no doctor and nurse/midwife densities for a common year "
+                "between %(start)s and %(end)s"
+            ),
+            year,
+            lookback,
+        ),
     )
 
 
@@ -153,12 +168,12 @@ def sdg_threshold_gap(dnm: IndicatorValue, population: Series) -> IndicatorValue
     1000.0
     """
     if dnm.value is None or dnm.year is None:
-        return IndicatorValue("sdg_threshold_gap", None, "workers", note="no DNM density")
+        note = Text(M_("no DNM density")).sentence()
+        return IndicatorValue("sdg_threshold_gap", None, "workers", note=note)
     pop = population.at(dnm.year)
     if pop is None:
-        return IndicatorValue(
-            "sdg_threshold_gap", None, "workers", dnm.year, note=f"no population for {dnm.year}"
-        )
+        note = Text.of(M_("no population for %(year)s"), year=dnm.year).sentence()
+        return IndicatorValue("sdg_threshold_gap", None, "workers", dnm.year, note=note)
     gap = max(0.0, SDG_THRESHOLD_PER_10K - dnm.value) * pop.value / 10_000
     return IndicatorValue(
         "sdg_threshold_gap",
@@ -231,8 +246,12 @@ def foreign_trained_share(
         None,
         "share",
         cadre=cadre,
-        note="no foreign-trained stock with a total stock for the same period "
-        "(OECD data cover OECD destinations only)",
+        note=Text(
+            M_(
+                "no foreign-trained stock with a total stock for the same period "
+                "(OECD data cover OECD destinations only)"
+            )
+        ).sentence(),
     )
 
 
@@ -261,7 +280,9 @@ def emigration_rate(
             None,
             "share",
             cadre=cadre,
-            note="no stock abroad recorded for this origin (OECD destinations only)",
+            note=Text(
+                M_("no stock abroad recorded for this origin (OECD destinations only)")
+            ).sentence(),
         )
     ref_year = max(f.year for f in latest.values())
     at_home = home.latest(until=ref_year, since=ref_year - lookback)
@@ -272,7 +293,11 @@ def emigration_rate(
             "share",
             ref_year,
             cadre,
-            note=f"no headcount at home within {lookback} years before {ref_year}",
+            note=Text.of(
+                M_("no headcount at home within %(n)s years before %(year)s"),
+                n=lookback,
+                year=ref_year,
+            ).sentence(),
         )
     abroad = sum(f.value for f in latest.values())
     covered = sorted(latest.values(), key=lambda f: (-f.value, f.destination))
@@ -295,7 +320,8 @@ def emigration_rate(
     )
 
 
-def _missing_note(what: str, year: int | None, lookback: int) -> str:
+def _missing_note(anywhere: str, window: str, year: int | None, lookback: int) -> Sentence:
+    """Say that nothing was found: ``anywhere`` (no year asked) or in ``window`` (a template)."""
     if year is None:
-        return f"no {what} in the data"
-    return f"no {what} between {year - lookback} and {year}"
+        return Text(anywhere).sentence()
+    return Text.of(window, start=year - lookback, end=year).sentence()

@@ -3,8 +3,9 @@
 :func:`hrh.services.brief.country_brief` gathers the content; :func:`brief_html` lays it out
 with this package's ``brief.html`` template in one language (the same gettext catalogs and
 locale formatting as the pages, no request needed); :func:`brief_pdf` turns that HTML into A4
-pages. The charts are the pages' own SVG charts (:mod:`hrh.presentation.linechart`), inline,
-so WeasyPrint draws them as vectors; nothing is fetched while rendering.
+pages. The charts are the pages' own Vega-Lite specs (:mod:`hrh.presentation.charts`), drawn
+as SVG by vl-convert (:mod:`hrh.presentation.chartimages`) and put inline, so WeasyPrint draws
+them as vectors; nothing is fetched while rendering.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from hrh.errors import Invalid
+from hrh.presentation.chartimages import chart_svg
+from hrh.presentation.charts import density_spec, supply_spec, translate
 from hrh.presentation.l10n import LANGUAGES, N_, Formatter, load_catalogs
 from hrh.presentation.labels import CADRES, WHO_REGION_NAMES, country_name, indicator_label
-from hrh.presentation.linechart import LineChart, line_chart
+from hrh.presentation.vegalite import Points
 from hrh.services.brief import CountryBrief, ProjectedCadre, country_brief
 from hrh.services.context import AppContext
 
@@ -33,6 +37,11 @@ PROJECTION_LINES = {
     "need": N_("Need (SDG threshold)"),
     "band": N_("Supply, 90%% of the simulated paths"),
 }
+BASELINE = N_("Baseline projection")
+RANGE_NOTE = N_("90%% of the simulated paths in %(year)s: %(low)s to %(high)s")
+#: Size in pixels of the brief's charts, (width, height): the time series across the page, the
+#: projections two to a row (narrower, so that their text stays readable at half its width).
+SERIES_SIZE, PROJECTION_SIZE = (640, 170), (300, 220)
 #: WHO's SDG index threshold: 44.5 doctors, nurses and midwives per 10,000.
 SDG_THRESHOLD = 44.5
 
@@ -42,7 +51,10 @@ class ProjectionView:
     """One cadre's projection chart and table rows (year, supply, need, gap)."""
 
     cadre: str
-    chart: LineChart | None
+    #: The chart's lines, (key, [(year, value)]): supply, and need where there is one.
+    lines: list[tuple[str, Points]]
+    #: The chart's shaded range, (key, lows, highs): the 5th–95th percentiles of supply.
+    bands: list[tuple[str, Points, Points]]
     rows: list[tuple[int, float, float | None, float | None]]
     #: The last year's supply over need (None without a need).
     cover: float | None = None
@@ -57,10 +69,10 @@ def projection_view(p: ProjectedCadre) -> ProjectionView:
     """Lay out one cadre's projection: the chart (supply, need) and the table rows."""
     supply = list(zip(p.years, p.supply, strict=True))
     need = [(y, n) for y, n in zip(p.years, p.need, strict=True) if n is not None]
-    lines: list[tuple[str, list[tuple[int, float]]]] = [("supply", supply)]
+    lines: list[tuple[str, Points]] = [("supply", supply)]
     if need:
         lines.append(("need", need))
-    bands = []
+    bands: list[tuple[str, Points, Points]] = []
     if p.low and p.high:
         low = list(zip(p.years, p.low, strict=True))
         bands.append(("supply", low, list(zip(p.years, p.high, strict=True))))
@@ -74,9 +86,45 @@ def projection_view(p: ProjectedCadre) -> ProjectionView:
             ranges.append((p.low[i], p.high[i]) if p.low and p.high else None)
     last = p.need[-1] if p.need else None
     cover = p.supply[-1] / last if last else None
-    chart = line_chart(lines, bands)
     last_year = p.years[-1] if p.years else None
-    return ProjectionView(p.cadre, chart, rows, cover, last_year, ranges, p.replicates)
+    return ProjectionView(p.cadre, lines, bands, rows, cover, last_year, ranges, p.replicates)
+
+
+def projection_spec(view: ProjectionView, place: str, lang: str) -> dict[str, Any] | None:
+    """One cadre's baseline projection as a Vega-Lite spec in ``lang`` (``place``: the country).
+
+    The subtitle names the baseline and the range of the simulated paths in the last year.
+    """
+    years = [year for _, points in view.lines for year, _ in points]
+    if not years:
+        return None
+    subtitle = [translate(lang, BASELINE)]
+    spread = view.ranges[-1] if view.ranges else None
+    if view.rows and spread:
+        number = Formatter(lang).number
+        low, high = number(spread[0], 0), number(spread[1], 0)
+        subtitle.append(translate(lang, RANGE_NOTE, year=view.rows[-1][0], low=low, high=high))
+    return supply_spec(
+        view.cadre,
+        view.lines,
+        PROJECTION_LINES,
+        lang,
+        years=(min(years), max(years)),
+        place=place,
+        bands=view.bands,
+        subtitle=subtitle,
+    )
+
+
+def printed(spec: dict[str, Any], size: tuple[int, int]) -> Markup:
+    """The page's chart as inline SVG for the brief (vl-convert), at ``size`` (width, height).
+
+    The brief's heading and note name the chart, so its title and subtitle are left out.
+    """
+    width, height = size
+    name = spec["title"]["text"]
+    spec = {k: v for k, v in spec.items() if k != "title"} | {"width": width, "height": height}
+    return Markup(chart_svg(spec, name))  # noqa: S704 - vl-convert's SVG, its text escaped
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +162,15 @@ def brief_html(brief: CountryBrief, lang: str) -> str:
         return "; ".join(dict.fromkeys(by_label.get(label, label) for label in labels))
 
     headline = {h.id: h for h in brief.headlines if not h.cadre}
+    place = country_name(lang, c.iso2, c.name)
+    series = [(k, v) for k, v in brief.series.items() if v]
+    series_spec = density_spec(series, place, lang)
+    projections = [projection_view(p) for p in brief.projection]
+    charts = {}
+    for view in projections:
+        spec = projection_spec(view, place, lang)
+        if spec is not None:
+            charts[view.cadre] = printed(spec, PROJECTION_SIZE)
     context = {
         "b": brief,
         "dnm": headline.get("dnm_density_per_10k"),
@@ -126,8 +183,9 @@ def brief_html(brief: CountryBrief, lang: str) -> str:
         "cname": cname,
         "label": indicator_label,
         "cadre_names": CADRES,
-        "series_chart": line_chart([(k, v) for k, v in brief.series.items() if v]),
-        "projections": [projection_view(p) for p in brief.projection],
+        "series_chart": printed(series_spec, SERIES_SIZE) if series_spec else None,
+        "projections": projections,
+        "charts": charts,
         "line_names": PROJECTION_LINES,
         "sdg_threshold": SDG_THRESHOLD,
         "css": (files("hrh.presentation") / "static" / "brief.css").read_text(encoding="utf-8"),

@@ -142,8 +142,8 @@ def run_baseline_projection(
     scenario = load_scenario(str(bundled_scenario("baseline")), params)
     try:
         inputs = load_inputs(ctx, [iso3], PROJECTION_FROM, set())
-    except NotFound as exc:
-        return [], exc.message
+    except NotFound as exc:  # the note: English, keeping its text for the pages
+        return [], exc.text.sentence() if exc.text else exc.message
     result = run(inputs, params, scenario, PROJECTION_FROM, PROJECTION_UNTIL)
     spread = None
     count = 0

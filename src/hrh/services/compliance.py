@@ -21,10 +21,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from hrh.compliance.engine import Summary, evaluate, summarise
-from hrh.compliance.rules import RULES, Context, Rule
+from hrh.compliance.rules import RULES, Context, Rule, explanation_text
 from hrh.domain.policy import Principal, require, scope_of
 from hrh.domain.recruitment import Agreement, Finding, RecruitmentRecord, SafeguardList
-from hrh.errors import M_, Invalid, NotFound
+from hrh.errors import M_, Invalid, NotFound, Text
 from hrh.ingest._text import read_text
 from hrh.ingest.recruitment import (
     parse_agreements,
@@ -79,18 +79,22 @@ def build_context(
     )
 
 
-NO_SSL = (
-    "No WHO safeguards list is stored, so ssl_active_recruitment found nothing; "
-    "run `hrh load reference` to load the 2023 list."
-)
-NO_AGREEMENTS = (
-    "No agreement is stored, so every recruitment was read as outside any agreement; "
-    "run `hrh load reference` to load the bundled UK agreements."
-)
+NO_SSL = Text(
+    M_(
+        "No WHO safeguards list is stored, so ssl_active_recruitment found nothing; "
+        "run `hrh load reference` to load the 2023 list."
+    )
+).sentence()
+NO_AGREEMENTS = Text(
+    M_(
+        "No agreement is stored, so every recruitment was read as outside any agreement; "
+        "run `hrh load reference` to load the bundled UK agreements."
+    )
+).sentence()
 
 
 def _warnings(context: Context, records: Sequence[RecruitmentRecord] | None = None) -> list[str]:
-    out = [] if context.ssl_lists else [NO_SSL]
+    out: list[str] = [] if context.ssl_lists else [NO_SSL]
     if not context.agreements:
         out.append(NO_AGREEMENTS)
     if records and context.organisations:
@@ -98,8 +102,14 @@ def _warnings(context: Context, records: Sequence[RecruitmentRecord] | None = No
         if unknown:
             shown = ", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else "")
             out.append(
-                f"{len(unknown)} organisation(s) not in the organisations registry: {shown} "
-                "(their records are checked; agency_not_ethical_recruiter cannot apply)."
+                Text.of(
+                    M_(
+                        "%(n)s organisation(s) not in the organisations registry: %(names)s "
+                        "(their records are checked; agency_not_ethical_recruiter cannot apply)."
+                    ),
+                    n=len(unknown),
+                    names=shown,
+                ).sentence()
             )
     return out
 
@@ -320,6 +330,15 @@ def list_findings(
     return FindingsPage(data, count)
 
 
+def explanation_of(finding: Finding) -> Text | None:
+    """Return a finding's explanation as a text the pages can say in the reader's language.
+
+    None where the stored evidence does not hold every value the explanation names: it is
+    then shown as stored, in English (:func:`hrh.compliance.rules.explanation_text`).
+    """
+    return explanation_text(finding.rule_id, finding.evidence, finding.explanation)
+
+
 @dataclass(frozen=True)
 class RecordView:
     """One record with its findings and their evidence.
@@ -368,28 +387,38 @@ def list_rules() -> tuple[Rule, ...]:
 # --- WHO Global Code national reporting ---------------------------------------------------
 
 TRAINING_COLUMN = "country_of_training"
-REPORT_SOURCES = {
-    "inflows_records": (
-        "Stored recruitment records (hrh compliance import), recruited on or before the "
-        "as-of date; country of training from the record's extra column "
-        f"`{TRAINING_COLUMN}` where given, else the candidate's country of residence."
-    ),
-    "inflows_oecd": (
-        "Stored bilateral flows of kind `inflow` (OECD Health Statistics, foreign-trained "
-        "health workers), latest year on or before the as-of year, newest vintage; the "
-        "source of each row is named in its `source` column."
-    ),
-    "ssl_recruitment": (
-        "Stored recruitment records whose candidate's residence was on the WHO health "
-        "workforce support and safeguards list in force on the recruitment date (lists "
-        "stored by `hrh load reference`); 'with agreement' when a stored agreement covered "
-        "its origin, destination, cadre and date (the agreements registry)."
-    ),
-    "agreements": (
-        "Stored government-to-government agreements and MoUs in force on the as-of date "
-        "(the agreements registry; `hrh load reference` loads the bundled UK ones, see "
-        "src/hrh/reference/agreements/SOURCE.md)."
-    ),
+#: Where each table's figures come from (English strings that keep their text for the pages).
+REPORT_SOURCES: dict[str, str] = {
+    "inflows_records": Text.of(
+        M_(
+            "Stored recruitment records (hrh compliance import), recruited on or before the "
+            "as-of date; country of training from the record's extra column `%(column)s` "
+            "where given, else the candidate's country of residence."
+        ),
+        column=TRAINING_COLUMN,
+    ).sentence(),
+    "inflows_oecd": Text(
+        M_(
+            "Stored bilateral flows of kind `inflow` (OECD Health Statistics, foreign-trained "
+            "health workers), latest year on or before the as-of year, newest vintage; the "
+            "source of each row is named in its `source` column."
+        )
+    ).sentence(),
+    "ssl_recruitment": Text(
+        M_(
+            "Stored recruitment records whose candidate's residence was on the WHO health "
+            "workforce support and safeguards list in force on the recruitment date (lists "
+            "stored by `hrh load reference`); 'with agreement' when a stored agreement covered "
+            "its origin, destination, cadre and date (the agreements registry)."
+        )
+    ).sentence(),
+    "agreements": Text(
+        M_(
+            "Stored government-to-government agreements and MoUs in force on the as-of date "
+            "(the agreements registry; `hrh load reference` loads the bundled UK ones, see "
+            "src/hrh/reference/agreements/SOURCE.md)."
+        )
+    ).sentence(),
 }
 
 

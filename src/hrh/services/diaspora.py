@@ -298,10 +298,12 @@ def owned_profile(s: Session, principal: Principal, profile_id: str | None) -> D
     Another person's profile reads as not found, so ids cannot be probed.
     """
     if principal.user_id is None:
-        raise NotFound("No profile is linked to this account.")
+        raise NotFound.of(M_("No profile is linked to this account."))
     row = store.profile_of_owner(s, principal.user_id)
     if row is None or (profile_id is not None and row.profile_id != profile_id):
-        raise NotFound("No such profile." if profile_id else "No profile is linked to you.")
+        raise NotFound.of(
+            M_("No such profile.") if profile_id else M_("No profile is linked to you.")
+        )
     return row
 
 
@@ -385,7 +387,12 @@ def set_consent(
     """Give or withdraw consent for one purpose; it takes effect at once."""
     require(principal, "consent.write")
     if purpose not in PURPOSES:
-        raise Invalid(f"Unknown purpose {purpose!r}.", hint="Purposes: " + ", ".join(PURPOSES))
+        raise Invalid.of(
+            M_("Unknown purpose %(purpose)s."),
+            hint=M_("Purposes: %(purposes)s"),
+            purpose=repr(purpose),
+            purposes=", ".join(PURPOSES),
+        )
     with ctx.unit() as s:
         row = owned_profile(s, principal, None)
         return _record_consent(s, principal, row, purpose, granted)
@@ -419,7 +426,12 @@ def set_consent_as_admin(
     """Record a consent decision received on paper or by e-mail (administrators)."""
     require(principal, "privacy.manage")
     if purpose not in PURPOSES:
-        raise Invalid(f"Unknown purpose {purpose!r}.", hint="Purposes: " + ", ".join(PURPOSES))
+        raise Invalid.of(
+            M_("Unknown purpose %(purpose)s."),
+            hint=M_("Purposes: %(purposes)s"),
+            purpose=repr(purpose),
+            purposes=", ".join(PURPOSES),
+        )
     with ctx.unit() as s:
         row = store.get_profile(s, profile_id)
         if row is None:

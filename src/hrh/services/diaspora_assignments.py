@@ -26,6 +26,7 @@ from hrh.diaspora.workflow import (
     allowed_events,
     check_capacity,
     check_outcome,
+    joined,
     next_status,
 )
 from hrh.domain.policy import Principal, require, scope_of
@@ -189,11 +190,12 @@ def _propose_one(
         )
     e = _explained(s, p, o)
     if not e.feasible:
-        raise Invalid(
-            f"Profile {p.profile_id} cannot take opportunity {o.opportunity_id}: "
-            + "; ".join(e.failures)
-            + ".",
-            hint="Only feasible pairs (see `hrh diaspora scores`) may be proposed.",
+        raise Invalid.of(
+            M_("Profile %(profile)s cannot take opportunity %(id)s: %(reasons)s."),
+            hint=M_("Only feasible pairs (see `hrh diaspora scores`) may be proposed."),
+            profile=p.profile_id,
+            id=o.opportunity_id,
+            reasons=joined([f.text for f in e.failures]),
         )
     if (p.id, o.id) in store.active_pairs(s, ACTIVE):
         raise Conflict.of(
@@ -340,7 +342,12 @@ def advance(
     """Confirm, start, complete or cancel an assignment (officers in its country, admins)."""
     require(principal, "assignments.confirm")
     if event not in OFFICER_EVENTS:
-        raise Invalid(f"Unknown step {event!r}.", hint="Steps: " + ", ".join(OFFICER_EVENTS))
+        raise Invalid.of(
+            M_("Unknown step %(step)s."),
+            hint=M_("Steps: %(steps)s"),
+            step=repr(event),
+            steps=", ".join(OFFICER_EVENTS),
+        )
     notices = []
     with ctx.unit() as s:
         row = _load(s, principal, assignment_id, "assignments.confirm")

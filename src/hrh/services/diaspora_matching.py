@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from hrh.diaspora.disclosure import protect
 from hrh.diaspora.matching import Candidate, Explanation, MatchResult, Opening, assign, score_pairs
 from hrh.domain.policy import Principal, require, scope_of
-from hrh.errors import Conflict, NotFound, Problem
+from hrh.errors import M_, Conflict, NotFound, Problem
 from hrh.ingest import diaspora as reader
 from hrh.ingest.diaspora import OpportunityRow
 from hrh.services import audit
@@ -180,7 +180,9 @@ def _inputs(
     shown = {o.id for o in openings if allowed is None or o.country in allowed}
     if opportunity_id is not None:
         if opportunity_id not in shown:
-            raise NotFound(f"No open opportunity {opportunity_id!r} in your countries.")
+            raise NotFound.of(
+                M_("No open opportunity %(id)s in your countries."), id=repr(opportunity_id)
+            )
         shown = {opportunity_id}
     return openings, shown
 

@@ -25,7 +25,7 @@ from hrh.economics.training_cost import (
     lost_investment,
     parse_share,
 )
-from hrh.errors import M_, Invalid, NotFound
+from hrh.errors import M_, Invalid, NotFound, Text
 from hrh.params.training_costs import TrainingCostParameters, load_training_costs
 from hrh.services._inputs import SourceIndex, bilaterals
 from hrh.services.context import AppContext
@@ -222,7 +222,13 @@ def corridor_loss(
     for c in sorted({st.cadre for st in stocks} | ({cadre_id} if cadre_id else set())):
         found = education_cost(p, o, c, cost, as_of, required=cadre_id is not None)
         if found is None:
-            notes.append(f"No education cost for {o} {c}: its corridors are left out.")
+            notes.append(
+                Text.of(
+                    M_("No education cost for %(country)s %(cadre)s: its corridors are left out."),
+                    country=o,
+                    cadre=c,
+                ).sentence()
+            )
             continue
         costs[c], used = found
         inputs.append(used)
@@ -240,7 +246,12 @@ def corridor_loss(
         )
     stocks = [st for st in stocks if st.cadre in costs]
     if not stocks:
-        notes.append(f"No stocks abroad stored for {o}" + (f" in {d}" if d else "") + ".")
+        none_abroad = (
+            Text.of(M_("No stocks abroad stored for %(origin)s in %(where)s."), origin=o, where=d)
+            if d
+            else Text.of(M_("No stocks abroad stored for %(origin)s."), origin=o)
+        )
+        notes.append(none_abroad.sentence())
     rates_used, rates_input = rate_range(p, o, rates, as_of)
     years_used, years_input = years_compounded(p, o, years, as_of)
     dest_costs = destination_costs(p, stocks, d, cadre_id, destination_cost, as_of, inputs)
@@ -328,9 +339,11 @@ def cost_sharing(
     notes: list[str] = []
     place = place_cost if place_cost is not None else r.cost.training_place_cost
     if place is None:
-        raise Invalid(
-            f"No cost of one training place for {o} {cadre_id}.",
-            hint="Give it (CLI --place-cost, API place_cost).",
+        raise Invalid.of(
+            M_("No cost of one training place for %(country)s %(cadre)s."),
+            hint=M_("Give it (CLI --place-cost, API place_cost)."),
+            country=o,
+            cadre=cadre_id,
         )
     place_source = USER if place_cost is not None else "professional component of the cost"
     r.inputs.append(InputUsed("training_place_cost", place, r.cost.currency, place_source))
@@ -338,7 +351,17 @@ def cost_sharing(
     if recruits is None and stocks:
         n, n_year, n_source = stocks[0].stock, stocks[0].year, stocks[0].source
     elif recruits is None:
-        notes.append(f"No stock of {cadre_id} from {o} in {d} is stored: totals are left out.")
+        notes.append(
+            Text.of(
+                M_(
+                    "No stock of %(cadre)s from %(origin)s in %(destination)s is stored: "
+                    "totals are left out."
+                ),
+                cadre=cadre_id,
+                origin=o,
+                destination=d,
+            ).sentence()
+        )
     options = []
     for name, rate in r.rates.distinct():
         loss = lost_investment(r.cost, rate, r.years, name).future_value

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from hrh.domain.codes import is_iso3
 from hrh.domain.policy import LOCAL_ADMIN, Principal, require
 from hrh.domain.practices import PRACTICE_TYPES, STATUSES, Practice, validate_practice
-from hrh.errors import Conflict, Invalid, NotFound
+from hrh.errors import M_, Conflict, Invalid, NotFound
 from hrh.ingest.practices import SEED_FILE, read_practices
 from hrh.services import audit
 from hrh.services.context import AppContext
@@ -129,8 +129,11 @@ def normalise_type(text: str) -> str:
     """
     key = " ".join(text.replace("-", " ").replace("_", " ").lower().split())
     if key not in PRACTICE_TYPES:
-        raise Invalid(
-            f"Unknown practice type {text!r}.", hint="Use one of: " + ", ".join(PRACTICE_TYPES)
+        raise Invalid.of(
+            M_("Unknown practice type %(type)s."),
+            hint=M_("Use one of: %(types)s"),
+            type=repr(text),
+            types=", ".join(PRACTICE_TYPES),
         )
     return key
 
@@ -389,13 +392,21 @@ def _country(country: str | None) -> str | None:
         return None
     code = country.strip().upper()
     if not is_iso3(code):
-        raise Invalid(f"{country!r} is not an ISO 3166-1 alpha-3 country code.", hint="E.g. GHA.")
+        raise Invalid.of(
+            M_("%(country)s is not an ISO 3166-1 alpha-3 country code."),
+            hint=M_("E.g. GHA."),
+            country=repr(country),
+        )
     return code
 
 
 def _year(year: int | None) -> int | None:
     if year is not None and not 1900 <= year <= 2100:
-        raise Invalid(f"Year {year} is out of range.", hint="Give a year between 1900 and 2100.")
+        raise Invalid.of(
+            M_("Year %(year)s is out of range."),
+            hint=M_("Give a year between 1900 and 2100."),
+            year=year,
+        )
     return year
 
 
@@ -403,5 +414,9 @@ def _status(status: str | None) -> str | None:
     if status is None or status == "all":
         return None
     if status not in STATUSES:
-        raise Invalid(f"Unknown status {status!r}.", hint="Use published, draft or all.")
+        raise Invalid.of(
+            M_("Unknown status %(status)s."),
+            hint=M_("Use published, draft or all."),
+            status=repr(status),
+        )
     return status

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from hrh.domain.codes import DNM_CADRES
 from hrh.domain.policy import LOCAL_ADMIN, Principal, require
 from hrh.domain.records import Country
-from hrh.errors import Invalid, NotFound
+from hrh.errors import M_, Invalid, NotFound
 from hrh.indicators.series import Point
 from hrh.indicators.workforce import Bilateral
 from hrh.ingest.worker_registry import read_worker_registry
@@ -371,19 +371,32 @@ def check_run(
 ) -> None:
     """Check a run's mode, replicates, seed and years (raise :class:`Invalid` naming them)."""
     if mode not in MODES:
-        raise Invalid(f"Mode {mode!r}: expected one of {', '.join(MODES)}.")
+        raise Invalid.of(
+            M_("Mode %(mode)s: expected one of %(modes)s."), mode=repr(mode), modes=", ".join(MODES)
+        )
     if mode != "deterministic" and not 1 <= replicates <= MAX_REPLICATES:
-        raise Invalid(f"Replicates {replicates}: expected 1 to {MAX_REPLICATES}.")
+        raise Invalid.of(
+            M_("Replicates %(n)s: expected 1 to %(max)s."), n=replicates, max=MAX_REPLICATES
+        )
     if seed is not None and not 0 <= seed < 2**63:
-        raise Invalid(f"Seed {seed}: expected a whole number from 0 to 2^63 - 1.")
+        raise Invalid.of(
+            M_("Seed %(seed)s: expected a whole number from 0 to 2^63 - 1."), seed=seed
+        )
     hi = POPULATION_YEARS[1]
     if not (2000 <= from_year <= until <= hi):
-        raise Invalid(
-            f"Years {from_year}-{until}: expected 2000 <= from <= until <= {hi} "
-            "(population projections end in 2100)."
+        raise Invalid.of(
+            M_(
+                "Years %(start)s-%(end)s: expected 2000 <= from <= until <= %(last)s "
+                "(population projections end in 2100)."
+            ),
+            start=from_year,
+            end=until,
+            last=hi,
         )
     if until - from_year > 100:
-        raise Invalid(f"Years {from_year}-{until}: at most 100 years at a time.")
+        raise Invalid.of(
+            M_("Years %(start)s-%(end)s: at most 100 years at a time."), start=from_year, end=until
+        )
 
 
 def check_explore(principal: Principal) -> None:
@@ -426,10 +439,15 @@ def load_inputs(
         population = _population(s, src, axis)
         ssl = {v: frozenset(r.country for r in reads.safeguard_rows(s, v)) for v in ssl_editions}
     if wanted is not None and not (reported & with_data):
-        raise NotFound(
-            "No headcount of doctors or nurses and midwives within "
-            f"{lookback} years before {from_year} for {', '.join(sorted(reported))}.",
-            hint="Load data with `hrh load reference` or `hrh import`.",
+        raise NotFound.of(
+            M_(
+                "No headcount of doctors or nurses and midwives within %(n)s years before "
+                "%(year)s for %(countries)s."
+            ),
+            hint=M_("Load data with `hrh load reference` or `hrh import`."),
+            n=lookback,
+            year=from_year,
+            countries=", ".join(sorted(reported)),
         )
     return _assemble(known, axis, reported, headcount, links, population, ssl)
 

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrh.domain.policy import may
 from hrh.presentation.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
+from hrh.presentation.vegalite import script_json
 from hrh.services.context import AppContext
 from hrh.services.keys import session_key
 from hrh.web.auth import CSRF_MESSAGE, CSRF_TITLE, CsrfRejected, WebAuth, request_language
@@ -85,6 +86,8 @@ def make_templates() -> Jinja2Templates:
             "cadre_names": CADRES,
             "series_names": SERIES_NAMES,
             "may": may,
+            # _vega_chart.html: a chart's spec as JSON, escaped again as an attribute's value
+            "spec_json": script_json,
         }
     )
     return Jinja2Templates(env=env)

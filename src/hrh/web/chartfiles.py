@@ -1,18 +1,22 @@
-"""Charts as files: a standalone SVG (presentation attributes, white background) or a PNG.
+"""Charts as files: a standalone SVG (white background) or a PNG.
 
-Each chart download renders an SVG template of its own (``line_chart.svg`` for the projection
-and scenario charts, ``flow.svg`` for the corridors' flow diagram, ``chart.svg`` for the
-profile) in the reader's language; :func:`chart_file` sends it as SVG, or draws it as PNG with
-cairosvg at twice its size. The SVG names its fonts (DejaVu Sans, installed with cairo's
-fonts) and fetches nothing: cairosvg's URL fetcher refuses every URL.
+The line charts (the profile's densities, the projection and scenario charts) are Vega-Lite
+specs (:mod:`hrh.presentation.charts`), the same the page draws in the browser:
+:func:`spec_file` draws them with vl-convert (:mod:`hrh.presentation.chartimages`), as SVG or
+as PNG at twice their size. The corridors' flow diagram renders an SVG template of its own
+(``flow.svg``) in the reader's language; :func:`chart_file` sends it as SVG, or draws it as PNG
+with cairosvg. Both name their fonts (DejaVu Sans) and fetch nothing: vl-convert is given no
+allowed URL and cairosvg's URL fetcher refuses every URL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from fastapi import Request, Response
 
+from hrh.presentation.chartimages import chart_png, chart_svg
 from hrh.web.auth import WebAuth, request_language
 from hrh.web.i18n import N_, Formatter
 
@@ -53,6 +57,16 @@ def no_chart(auth: WebAuth, request: Request, code: str) -> Response:
     """The 404 page for a chart with nothing to draw (a cadre without data, no corridor)."""
     context = {"title": NO_CHART_TITLE, "message": NO_CHART, "code": code[:40]}
     return auth.render(request, "error.html", context, status_code=404)
+
+
+def spec_file(spec: dict[str, Any], fmt: str, stem: str) -> Response:
+    """Draw a line chart's spec (already in the reader's language) as ``stem.svg`` or ``.png``."""
+    body = chart_svg(spec).encode("utf-8") if fmt == "svg" else chart_png(spec)
+    return Response(
+        body,
+        media_type=CHART_MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'},
+    )
 
 
 def chart_file(

@@ -154,6 +154,7 @@ def _labels() -> dict[str, object]:
         "cadre_labels": CADRE_NAMES,
         "report_sections": REPORT_SECTIONS,
         "report_columns": REPORT_COLUMNS,
+        "explained": compliance.explanation_of,
     }
 
 

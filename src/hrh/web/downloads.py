@@ -14,8 +14,8 @@ from fastapi import APIRouter, Query, Request, Response
 from hrh.domain.codes import CADRES_BY_ID
 from hrh.domain.records import StoredSource
 from hrh.errors import HrhError, Invalid, NotFound
-from hrh.presentation.labels import CADRES, country_name, indicator_label, source_use
-from hrh.presentation.linechart import line_chart
+from hrh.presentation.charts import density_spec
+from hrh.presentation.labels import country_name, indicator_label, source_use
 from hrh.services.corridors import Corridor, CorridorPage, list_corridors
 from hrh.services.indicators import indicators_for
 from hrh.services.map_layers import map_layer
@@ -23,10 +23,10 @@ from hrh.services.observatory import list_countries, list_sources
 from hrh.services.safeguards import compute_safeguard_list
 from hrh.services.series import get_series
 from hrh.web.auth import WebAuth, request_language
-from hrh.web.chartfiles import bad_format, chart_file, no_chart, svg_to_png
+from hrh.web.chartfiles import bad_format, chart_file, no_chart, spec_file
 from hrh.web.exports import FORMATS, Table, table_response, used_sources
 from hrh.web.flows import flow_diagram
-from hrh.web.i18n import N_, Formatter
+from hrh.web.i18n import N_
 from hrh.web.pages import BAD_FILTER_TITLE, CORRIDORS_SHOWN, not_found
 from hrh.web.profile import CSV_COLUMNS, SERIES_CADRES, SSL_EDITION, find_country
 from hrh.web.views import BAD_MAP, BAD_MAP_TITLE, parse_year
@@ -265,50 +265,31 @@ def make_downloads_router(auth: WebAuth) -> APIRouter:
         )
         return answer(request, table, fmt)
 
-    def chart_svg(request: Request, iso3: str) -> Response | None:
-        """The profile's chart as an SVG response (None for an unknown country or no data)."""
+    def density_file(request: Request, iso3: str, fmt: str) -> Response:
+        """The profile's chart (the page's spec) drawn on the server as SVG or PNG."""
         try:
             country = find_country(ctx, iso3)
         except NotFound:
-            return None
+            return not_found(auth, request, iso3)
         series = []
         for cadre in SERIES_CADRES:
             rows = get_series(ctx, country.iso3, cadre, "per_10k")
             series.append((cadre, [(r.year, r.value) for r in rows if r.latest_vintage]))
-        chart = line_chart([(k, v) for k, v in series if v])
-        if chart is None:
-            return None
         lang = request_language(request)
-        context = {
-            "chart": chart,
-            "names": CADRES,
-            "fmt": lambda: Formatter(lang),
-            "title": country_name(lang, country.iso2, country.name),
-        }
-        return auth.templates.TemplateResponse(
-            request, "chart.svg", {"lang": lang, **context}, media_type="image/svg+xml"
-        )
-
-    def attachment(response: Response, iso3: str, ext: str) -> Response:
-        filename = f"hrh-{iso3.strip().upper()}-density.{ext}"
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        place = country_name(lang, country.iso2, country.name)
+        spec = density_spec(series, place, lang)
+        if spec is None:
+            return not_found(auth, request, iso3)
+        return spec_file(spec, fmt, f"hrh-{country.iso3}-density")
 
     @router.get("/countries/{iso3}/chart.svg", name="country_chart")
     def country_chart(request: Request, iso3: str) -> Response:
-        """The profile's time-series chart as a standalone SVG file."""
-        response = chart_svg(request, iso3)
-        if response is None:
-            return not_found(auth, request, iso3)
-        return attachment(response, iso3, "svg")
+        """The profile's time-series chart as a standalone SVG file (vl-convert)."""
+        return density_file(request, iso3, "svg")
 
     @router.get("/countries/{iso3}/chart.png", name="country_chart_png")
     def country_chart_png(request: Request, iso3: str) -> Response:
-        """The same chart as a PNG image, drawn on the server (cairosvg; nothing fetched)."""
-        response = chart_svg(request, iso3)
-        if response is None:
-            return not_found(auth, request, iso3)
-        png = svg_to_png(bytes(response.body))
-        return attachment(Response(png, media_type="image/png"), iso3, "png")
+        """The same chart as a PNG image, drawn on the server (vl-convert; nothing fetched)."""
+        return density_file(request, iso3, "png")
 
     return router

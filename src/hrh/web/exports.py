@@ -35,6 +35,8 @@ class Table:
     columns: Sequence[str]
     rows: Sequence[Sequence[Cell]]
     sources: Sequence[StoredSource] = field(default_factory=list)
+    #: The figures the table was computed with (name, value, unit, source): an "Inputs" sheet.
+    inputs: Sequence[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def used_sources(labels: Iterable[str], sources: Mapping[str, StoredSource]) -> list[StoredSource]:
@@ -69,7 +71,11 @@ def table_csv(table: Table) -> str:
 
 
 def table_xlsx(table: Table) -> bytes:
-    """The table as an Excel workbook: the data sheet, then "Sources" (one row per source)."""
+    """The table as an Excel workbook: the data sheet, then "Sources" (one row per source).
+
+    A table computed from figures (``inputs``) also gets an "Inputs" sheet: each figure with
+    its value, unit and where it came from.
+    """
     wb = Workbook()
     data = wb.active
     data.title = "Data"
@@ -80,7 +86,14 @@ def table_xlsx(table: Table) -> bytes:
     sources.append(list(SOURCE_COLUMNS))
     for s in table.sources:
         sources.append([s.key, s.title, s.publisher, s.vintage, s.licence, s.released, s.url])
-    for sheet in (data, sources):
+    sheets = [data, sources]
+    if table.inputs:
+        inputs = wb.create_sheet("Inputs")
+        inputs.append(["name", "value", "unit", "source"])
+        for row in table.inputs:
+            inputs.append(list(row))
+        sheets.append(inputs)
+    for sheet in sheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from hrh.domain.practices import PRACTICE_TYPES
-from hrh.errors import HrhError, NotFound
+from hrh.errors import M_, HrhError, Invalid
 from hrh.services import library
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth, request_principal
@@ -51,10 +51,11 @@ def make_library_router(auth: WebAuth) -> APIRouter:
         chosen = {"q": q.strip()[:200], "type": type.strip(), "country": country.strip().upper()}
         chosen["year"] = year.strip()
         error = ""
+        failure: HrhError | None = None
         result = None
         try:
             if chosen["year"] and not chosen["year"].isdigit():
-                raise NotFound(f"Unknown year {year!r}.")
+                raise Invalid.of(M_("Year %(year)s is not a whole number."), year=repr(year[:20]))
             result = library.search(
                 auth.ctx,
                 request_principal(request),
@@ -65,8 +66,8 @@ def make_library_router(auth: WebAuth) -> APIRouter:
                 status="published",
                 limit=SHOWN,
             )
-        except HrhError:
-            error = BAD_FILTER_TITLE
+        except HrhError as exc:
+            error, failure = BAD_FILTER_TITLE, exc
         all_names = names()
         context = {
             "result": result,
@@ -75,6 +76,7 @@ def make_library_router(auth: WebAuth) -> APIRouter:
             "names": all_names,
             "countries": sorted(all_names.items(), key=lambda kv: kv[1][1]),
             "error": error,
+            "failure": failure,
         }
         return auth.render(request, "library.html", context, status_code=400 if error else 200)
 

@@ -5,8 +5,11 @@ the CLI show). Errors built with :meth:`HrhError.of` also carry the message as a
 :class:`~hrh.errors.Text` (an English template marked with ``M_()`` and its values); a
 :class:`~hrh.errors.Problem` carries what was expected the same way. :func:`say` translates
 them with the page's catalog, keeping the values (file names, columns, what was typed) as they
-are. Text that has no translation stays English and is marked ``lang="en"`` on French and
-Spanish pages, so screen readers pronounce it right.
+are; a value given as a :class:`~hrh.errors.Number` is written the page's way (``12,3`` in
+French). A result's generated sentence (a reason, a note) is a :class:`~hrh.errors.Sentence`:
+English wherever it is read as a string, said here from the text it keeps. Text that has no
+translation stays English and is marked ``lang="en"`` on French and Spanish pages, so screen
+readers pronounce it right.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from hrh.errors import HrhError, Problem, Text
+from hrh.errors import HrhError, Number, Problem, Sentence, Text
+from hrh.presentation.l10n import Formatter
 from hrh.web.i18n import DEFAULT_LANGUAGE
 
 Sayable = HrhError | Problem | Text | str | None
@@ -32,35 +36,62 @@ def _lookup(catalog: gettext.NullTranslations) -> Callable[[str], str | None]:
     return translate
 
 
-def _render(text: Text | str, translate: Callable[[str], str | None]) -> tuple[str, bool]:
+def _numbers(lang: str | None) -> Callable[[Number], str] | None:
+    """Return how ``lang`` writes a :class:`~hrh.errors.Number` (None: as in English)."""
+    if lang is None or lang == DEFAULT_LANGUAGE:
+        return None
+    formatter = Formatter(lang)
+
+    def write(n: Number) -> str:
+        return (
+            formatter.percent(n.value, n.digits) if n.share else formatter.number(n.value, n.digits)
+        )
+
+    return write
+
+
+def _render(
+    text: Text | str,
+    translate: Callable[[str], str | None],
+    number: Callable[[Number], str] | None = None,
+) -> tuple[str, bool]:
     """Return the text in the page's language and whether it was translated."""
+    if isinstance(text, Sentence):
+        text = text.text
     if isinstance(text, Text):
-        return text.render(translate), translate(text.template) is not None
+        translated = translate(text.template) is not None
+        return text.render(translate, number if translated else None), translated
     found = translate(text)
     return (found, True) if found is not None else (text, False)
 
 
-def _pieces(catalog: gettext.NullTranslations, thing: Sayable) -> list[tuple[str, bool]]:
+def _pieces(
+    catalog: gettext.NullTranslations, thing: Sayable, lang: str | None = None
+) -> list[tuple[str, bool]]:
     """Return what ``thing`` says, piece by piece, each with whether it was translated.
 
-    An error is its message and its hint; a problem is what was expected.
+    An error is its message and its hint; a problem is what was expected. A
+    :class:`~hrh.errors.Sentence` is the text it keeps.
     """
-    translate = _lookup(catalog)
+    translate, number = _lookup(catalog), _numbers(lang)
     if thing is None or thing == "":
         return []
     if isinstance(thing, HrhError):
-        pieces = [_render(thing.text or thing.message, translate)]
+        pieces = [_render(thing.text or thing.message, translate, number)]
         if thing.hint_text is not None or thing.hint:
-            pieces.append(_render(thing.hint_text or thing.hint, translate))
+            pieces.append(_render(thing.hint_text or thing.hint, translate, number))
         return pieces
     if isinstance(thing, Problem):
-        return [_render(thing.expected_text or thing.expected, translate)]
-    return [_render(thing, translate)]
+        return [_render(thing.expected_text or thing.expected, translate, number)]
+    return [_render(thing, translate, number)]
 
 
-def say_text(catalog: gettext.NullTranslations, thing: Sayable) -> str:
-    """Return what ``thing`` says in the catalog's language, as plain text."""
-    return " ".join(text for text, _ in _pieces(catalog, thing))
+def say_text(catalog: gettext.NullTranslations, thing: Sayable, lang: str | None = None) -> str:
+    """Return what ``thing`` says in the catalog's language, as plain text.
+
+    With ``lang``, numbers given as :class:`~hrh.errors.Number` are written that locale's way.
+    """
+    return " ".join(text for text, _ in _pieces(catalog, thing, lang))
 
 
 def say(catalog: gettext.NullTranslations, lang: str, thing: Sayable) -> Markup:
@@ -73,7 +104,7 @@ def say(catalog: gettext.NullTranslations, lang: str, thing: Sayable) -> Markup:
     'Fine.'
     """
     out = []
-    for text, translated in _pieces(catalog, thing):
+    for text, translated in _pieces(catalog, thing, lang):
         if translated or lang == DEFAULT_LANGUAGE:
             out.append(escape(text))
         else:

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query, Request, Response
 
 from hrh.domain.codes import CADRES_BY_ID
 from hrh.errors import HrhError, NotFound
-from hrh.presentation.labels import CADRES, WHO_REGION_NAMES, source_use
+from hrh.presentation.charts import density_spec
+from hrh.presentation.labels import CADRES, WHO_REGION_NAMES, country_name, source_use
 from hrh.services.corridors import list_corridors
 from hrh.services.observatory import list_countries, list_sources
 from hrh.services.safeguards import compute_safeguard_list
-from hrh.web.auth import WebAuth
+from hrh.web.auth import WebAuth, request_language
 from hrh.web.flows import flow_diagram
 from hrh.web.i18n import N_
 from hrh.web.profile import SSL_EDITION, build_profile, indicators_csv
@@ -63,7 +64,10 @@ def make_pages_router(auth: WebAuth) -> APIRouter:
             profile = build_profile(auth.ctx, iso3)
         except NotFound:
             return not_found(auth, request, iso3)
-        context = {"p": profile, "cadres": CADRES, "names": _country_names(auth)}
+        lang = request_language(request)
+        c = profile.country
+        spec = density_spec(profile.series, country_name(lang, c.iso2, c.name), lang)
+        context = {"p": profile, "cadres": CADRES, "names": _country_names(auth), "spec": spec}
         return auth.render(request, "country.html", context)
 
     @router.get("/countries/{iso3}/indicators.csv", name="country_csv")

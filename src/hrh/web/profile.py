@@ -15,7 +15,6 @@ from typing import Any
 from hrh.domain.records import Country, StoredSource
 from hrh.errors import NotFound
 from hrh.presentation.labels import indicator_label
-from hrh.presentation.linechart import LineChart, line_chart
 from hrh.services.context import AppContext
 from hrh.services.corridors import Corridor, list_corridors
 from hrh.services.indicators import indicators_for
@@ -75,7 +74,8 @@ class CountryProfile:
 
     country: Country
     headlines: list[Headline]
-    chart: LineChart | None
+    #: The density series drawn in the chart: (cadre, [(year, value)]), cadres with data only.
+    series: list[tuple[str, list[tuple[int, float]]]]
     series_table: list[tuple[int, dict[str, float]]]
     ssl: SslStatus | None
     outbound: list[Corridor]
@@ -168,7 +168,7 @@ def build_profile(ctx: AppContext, iso3: str) -> CountryProfile:
     return CountryProfile(
         country,
         headlines,
-        line_chart([(k, v) for k, v in series.items() if v]),
+        [(k, v) for k, v in series.items() if v],
         sorted(by_year.items(), reverse=True),
         _ssl(ctx, country.iso3),
         outbound.data,

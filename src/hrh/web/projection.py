@@ -14,11 +14,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from hrh.errors import NotFound
-from hrh.presentation.brief import PROJECTION_LINES, ProjectionView, projection_view
+from hrh.presentation.brief import (
+    PROJECTION_LINES,
+    ProjectionView,
+    projection_spec,
+    projection_view,
+)
+from hrh.presentation.labels import country_name
 from hrh.services.brief import baseline_projection
 from hrh.services.context import AppContext
-from hrh.web.auth import WebAuth
-from hrh.web.chartfiles import bad_format, chart_file, no_chart
+from hrh.web.auth import WebAuth, request_language
+from hrh.web.chartfiles import bad_format, no_chart, spec_file
 from hrh.web.profile import find_country
 
 
@@ -41,10 +47,13 @@ def make_projection_router(auth: WebAuth) -> APIRouter:
             return not_found(auth, request, iso3)
         views, note = projection_views(auth.ctx, country.iso3)
         names = {country.iso3: (country.iso2, country.name)}
+        lang = request_language(request)
+        place = country_name(lang, country.iso2, country.name)
         context = {
             "country": country,
             "names": names,
             "projections": views,
+            "specs": {v.cadre: projection_spec(v, place, lang) for v in views},
             "note": note,
             "line_names": PROJECTION_LINES,
         }
@@ -71,16 +80,12 @@ def make_projection_router(auth: WebAuth) -> APIRouter:
         except NotFound:
             return not_found(auth, request, iso3)
         views, _ = projection_views(auth.ctx, country.iso3)
-        view = next((v for v in views if v.cadre == cadre and v.chart is not None), None)
-        if view is None:
+        lang = request_language(request)
+        place = country_name(lang, country.iso2, country.name)
+        view = next((v for v in views if v.cadre == cadre), None)
+        spec = projection_spec(view, place, lang) if view is not None else None
+        if spec is None:
             return no_chart(auth, request, f"{country.iso3} {cadre}")
-        context = {
-            "country": country,
-            "names": {country.iso3: (country.iso2, country.name)},
-            "view": view,
-            "line_names": PROJECTION_LINES,
-        }
-        stem = f"hrh-{country.iso3}-projection-{view.cadre}"
-        return chart_file(auth, request, "projection_chart.svg", context, fmt, stem)
+        return spec_file(spec, fmt, f"hrh-{country.iso3}-projection-{cadre}")
 
     return router

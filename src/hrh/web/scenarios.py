@@ -20,8 +20,11 @@ from fastapi import APIRouter, Request, Response
 
 from hrh.errors import Invalid, NotFound
 from hrh.params.projection import load_projection_parameters
+from hrh.presentation.charts import supply_spec, translate
+from hrh.presentation.l10n import Formatter
 from hrh.presentation.labels import CADRES as CADRE_LABELS
-from hrh.presentation.linechart import LineChart, line_chart
+from hrh.presentation.labels import country_name
+from hrh.presentation.vegalite import Points
 from hrh.projection.model import Inputs
 from hrh.projection.results import ProjectionResult
 from hrh.projection.runner import run
@@ -30,8 +33,8 @@ from hrh.projection.scenarios import scenario_from_document as build_scenario
 from hrh.services.context import AppContext
 from hrh.services.observatory import list_countries
 from hrh.services.projections import check_explore, load_inputs
-from hrh.web.auth import WebAuth
-from hrh.web.chartfiles import bad_format, chart_file, no_chart
+from hrh.web.auth import WebAuth, request_language
+from hrh.web.chartfiles import bad_format, no_chart, spec_file
 from hrh.web.i18n import N_
 
 FROM_YEAR, UNTIL_YEAR = 2025, 2050
@@ -45,6 +48,16 @@ LINE_NAMES = {
     "baseline": N_("Supply, baseline"),
     "scenario": N_("Supply, this scenario"),
     "need": N_("Need (SDG threshold)"),
+}
+EXPLORER = N_("Scenario explorer")
+#: How the chart's subtitle names each moved lever (the form's labels).
+LEVER_NOTES = {
+    "training": N_("Training intake, change in %%"),
+    "retention": N_("Emigration × factor (retention)"),
+    "returns": N_("Returns × factor (return incentive)"),
+    "retirement": N_("Retirement age"),
+    "ethical": N_("OECD destinations stop active recruitment from this country"),
+    "compliance": N_("Destinations that comply, %%"),
 }
 BAD_LEVER = N_("A lever's value is outside its range: %(code)s. Use the form to choose it.")
 BAD_FILTER_TITLE = N_("Filter not understood")
@@ -170,7 +183,8 @@ class CadreView:
     """One cadre's chart and table rows."""
 
     cadre: str
-    chart: LineChart | None
+    #: The chart's lines, (key, [(year, value)]): baseline supply, scenario supply, need.
+    lines: list[tuple[str, Points]]
     rows: list[tuple[int, float, float, float | None, float | None]]  # year, base, scen, need, gap
 
 
@@ -234,7 +248,7 @@ class Explorer:
             s = scen.value("supply", levers.country, cadre)
             need = scen.value("need", levers.country, cadre)
             years = scen.years
-            lines: list[tuple[str, list[tuple[int, float]]]] = [
+            lines: list[tuple[str, Points]] = [
                 ("baseline", [(y, float(v)) for y, v in zip(years, b, strict=True)]),
                 ("scenario", [(y, float(v)) for y, v in zip(years, s, strict=True)]),
             ]
@@ -250,8 +264,42 @@ class Explorer:
                 rows.append(
                     (y, float(b[i]), float(s[i]), n, None if n is None else float(s[i]) - n)
                 )
-            views.append(CadreView(cadre, line_chart(lines), rows))
+            views.append(CadreView(cadre, lines, rows))
         return Outcome(levers, base, scen, views)
+
+
+def lever_notes(levers: Levers, lang: str) -> list[str]:
+    """The moved levers as lines of text in ``lang`` (the chart's subtitle)."""
+    t, number = translate, Formatter(lang).number
+    notes = []
+    if levers.training:
+        notes.append(f"{t(lang, LEVER_NOTES['training'])}: {number(levers.training, 0)}")
+    if levers.retention != 1:
+        notes.append(f"{t(lang, LEVER_NOTES['retention'])}: {number(levers.retention, 2)}")
+    if levers.returns != 1:
+        notes.append(f"{t(lang, LEVER_NOTES['returns'])}: {number(levers.returns, 2)}")
+    if levers.retirement is not None:
+        notes.append(f"{t(lang, LEVER_NOTES['retirement'])}: {levers.retirement}")
+    if levers.ethical:
+        share = f"{t(lang, LEVER_NOTES['compliance'])}: {levers.compliance}"
+        notes.append(f"{t(lang, LEVER_NOTES['ethical'])} ({share})")
+    return notes
+
+
+def scenario_spec(
+    outcome: Outcome, view: CadreView, place: str, lang: str
+) -> dict[str, Any] | None:
+    """One cadre's chart of the explorer as a Vega-Lite spec (the levers in the subtitle)."""
+    years = outcome.scenario.years
+    return supply_spec(
+        view.cadre,
+        view.lines,
+        LINE_NAMES,
+        lang,
+        years=(years[0], years[-1]),
+        place=place,
+        subtitle=[translate(lang, EXPLORER), *lever_notes(outcome.levers, lang)],
+    )
 
 
 def outcome_csv(outcome: Outcome) -> str:
@@ -300,8 +348,15 @@ def make_scenarios_router(auth: WebAuth) -> APIRouter:
     def names() -> dict[str, tuple[str, str]]:
         return {c.iso3: (c.iso2, c.name) for c in list_countries(auth.ctx)}
 
-    def context(outcome: Outcome) -> dict[str, object]:
+    def place(lang: str, iso3: str) -> str:
+        iso2, name = names().get(iso3, ("", iso3))
+        return country_name(lang, iso2, name)
+
+    def context(request: Request, outcome: Outcome) -> dict[str, object]:
+        lang = request_language(request)
+        where = place(lang, outcome.levers.country)
         return {
+            "specs": {v.cadre: scenario_spec(outcome, v, where, lang) for v in outcome.cadres},
             "o": outcome,
             "lv": outcome.levers,
             "ranges": RANGES,
@@ -320,7 +375,8 @@ def make_scenarios_router(auth: WebAuth) -> APIRouter:
         return auth.render(
             request,
             "scenarios.html",
-            context(outcome) | {"countries": sorted(names().items(), key=lambda kv: kv[1][1])},
+            context(request, outcome)
+            | {"countries": sorted(names().items(), key=lambda kv: kv[1][1])},
         )
 
     @router.get("/scenarios/fragment", name="scenarios_fragment")
@@ -332,7 +388,7 @@ def make_scenarios_router(auth: WebAuth) -> APIRouter:
         outcome = outcome_or_error(request)
         if isinstance(outcome, Response):
             return outcome
-        response = auth.render(request, "scenarios_result.html", context(outcome))
+        response = auth.render(request, "scenarios_result.html", context(request, outcome))
         if request.headers.get("HX-Request") == "true":
             response.headers["HX-Replace-Url"] = f"/scenarios?{outcome.levers.query()}"
         return response
@@ -359,11 +415,13 @@ def make_scenarios_router(auth: WebAuth) -> APIRouter:
         outcome = outcome_or_error(request)
         if isinstance(outcome, Response):
             return outcome
-        view = next((v for v in outcome.cadres if v.cadre == cadre and v.chart), None)
-        if view is None:
+        lang = request_language(request)
+        view = next((v for v in outcome.cadres if v.cadre == cadre), None)
+        where = place(lang, outcome.levers.country)
+        spec = scenario_spec(outcome, view, where, lang) if view is not None else None
+        if spec is None:
             return no_chart(auth, request, f"{outcome.levers.country} {cadre}")
-        stem = f"hrh-{outcome.levers.country}-scenario-{view.cadre}"
-        values = context(outcome) | {"view": view}
-        return chart_file(auth, request, "scenario_chart.svg", values, fmt, stem)
+        stem = f"hrh-{outcome.levers.country}-scenario-{cadre}"
+        return spec_file(spec, fmt, stem)
 
     return router
