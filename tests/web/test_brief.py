@@ -160,3 +160,14 @@ def test_the_brief_draws_the_pages_charts_with_vl_convert(reference_ctx: AppCont
     # the charts are vectors with their text: axis titles and the French thousands separator
     assert "Année" in text and "Personnels" in text
     assert re.search(r"\b\d{1,3}[\u202f\xa0 ]000\b", text)
+
+
+def test_the_brief_says_why_the_computed_list_differs_in_the_readers_language(
+    reference_ctx: AppContext,
+) -> None:
+    b = country_brief(reference_ctx, "ZWE", ANONYMOUS, date(2026, 1, 5))
+    en = brief_html(b, "en")
+    assert "on the published list, but in the stored data UHC index 55.4" in en
+    fr = brief_html(b, "fr")
+    assert "l’indice CSU de 55,4 n’est pas inférieur à 55" in fr
+    assert "in the stored data" not in fr and 'lang="en"' not in fr.split("<body", 1)[1]

@@ -177,3 +177,36 @@ def test_scorecards_show_each_year_with_a_text_alternative(client: TestClient) -
     assert {r["group"] for r in own} == {"acme"}
     client.cookies.clear()
     assert client.get("/compliance/scorecards/agency.csv").status_code == 303
+
+
+def test_the_registries_download_with_the_pages_access(client: TestClient) -> None:
+    from openpyxl import load_workbook
+
+    page = client.get("/compliance/agreements").text  # public, as the page
+    assert 'href="/compliance/agreements.csv"' in page
+    rows = list(csv.DictReader(io.StringIO(client.get("/compliance/agreements.csv").text)))
+    kenya = next(r for r in rows if r["agreement_id"] == "GBR-KEN-2021")
+    assert (kenya["origin"], kenya["destination"], kenya["valid_from"]) == (
+        "KEN",
+        "GBR",
+        "2021-07-29",
+    )
+    wb = load_workbook(io.BytesIO(client.get("/compliance/agreements.xlsx").content))
+    assert wb["Data"].max_row == len(rows) + 1
+    assert client.get("/compliance/agreements.json").status_code == 400
+    # organisations: signed-in readers only, a recruiter its own organisation
+    assert client.get("/compliance/organisations.csv").status_code == 303
+    _sign_in(client, "rec-acme")
+    own = list(csv.DictReader(io.StringIO(client.get("/compliance/organisations.csv").text)))
+    assert {r["name"] for r in own} == {"acme"}
+    assert [(r["listed_from"], r["listed_to"]) for r in own] == [
+        ("2022-01-01", "2023-06-30"),
+        ("2024-03-01", ""),
+    ]
+    _sign_in(client, "ana")
+    page = client.get("/compliance/organisations").text
+    assert 'href="/compliance/organisations.xlsx"' in page
+    every = list(csv.DictReader(io.StringIO(client.get("/compliance/organisations.csv").text)))
+    assert {"acme", "beta", "nhs-trust"} <= {r["name"] for r in every}
+    beta = next(r for r in every if r["name"] == "beta")
+    assert beta["listed_from"] == "" and beta["source"].startswith("Registered")

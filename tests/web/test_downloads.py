@@ -206,3 +206,24 @@ def test_corridors_page_draws_the_flow_diagram_with_a_text_alternative(
     assert len(re.findall(r'<path class="band" [^>]*data-origin="GHA"', ghana)) == 7
     nothing = client.get("/corridors?origin=GHA&destination=FRA").text
     assert '<path class="band"' not in nothing
+
+
+def test_the_profiles_time_series_downloads_with_its_sources(client: TestClient) -> None:
+    page = client.get("/countries/GHA").text
+    assert (
+        'href="/countries/GHA/series.csv"' in page and 'href="/countries/GHA/series.xlsx"' in page
+    )
+    r = client.get("/countries/GHA/series.csv")
+    assert r.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    doctors = {int(x["year"]): float(x["value"]) for x in rows if x["cadre"] == "medical_doctors"}
+    assert len(doctors) >= 5 and all(v > 0 for v in doctors.values())
+    assert {x["unit"] for x in rows} == {"per 10,000 population"}
+    api = client.get("/api/v1/series?country=GHA&cadre=medical_doctors&measure=per_10k")
+    assert api.status_code == 200  # the same values as the API's newest vintages
+    latest = {x["year"]: x["value"] for x in api.json()["data"] if x["latest_vintage"]}
+    assert latest == pytest.approx(doctors)
+    wb = load_workbook(io.BytesIO(client.get("/countries/GHA/series.xlsx").content))
+    assert wb["Sources"].max_row >= 2  # at least one source under its header
+    assert client.get("/countries/GHA/series.pdf").status_code == 400
+    assert client.get("/countries/XYZ/series.csv").status_code == 404

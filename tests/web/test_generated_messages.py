@@ -284,9 +284,9 @@ def test_why_there_is_no_projection_in_the_readers_language(
 
 def test_a_bad_run_is_refused_in_english_and_said_in_spanish() -> None:
     from hrh.errors import Invalid
+    from hrh.presentation.messages import say_text
     from hrh.services.projections import check_run
     from hrh.web.i18n import load_catalogs
-    from hrh.web.messages import say_text
 
     with pytest.raises(Invalid) as caught:
         check_run("deterministic", 1990, 2030)
@@ -401,8 +401,8 @@ def test_stored_findings_are_said_again_in_spanish_and_stored_in_english(
 
 def test_the_direct_application_note_is_said_again_and_other_words_stay_english() -> None:
     from hrh.compliance.rules import TEXTS, explanation_text
+    from hrh.presentation.messages import say, say_text
     from hrh.web.i18n import load_catalogs
-    from hrh.web.messages import say, say_text
 
     why = "the candidate applied directly to an advertised post"
     evidence = {"residence": "GHA", "ssl_version": "2023", "route": "direct_application"}

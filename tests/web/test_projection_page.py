@@ -81,3 +81,31 @@ def test_the_profile_links_to_the_projection_and_loads_it_with_htmx(
     assert 'hx-get="/countries/GHA/projection/fragment" hx-trigger="load"' in body
     assert "/static/vendor/htmx/htmx.min.js" in body
     assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
+
+
+def test_the_projection_downloads_every_year_with_its_fan_and_sources(
+    client: TestClient,
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    fragment = client.get("/countries/GHA/projection/fragment").text
+    assert 'href="/countries/GHA/projection.csv"' in fragment
+    assert 'href="/countries/GHA/projection.xlsx"' in fragment
+    r = client.get("/countries/GHA/projection.csv")
+    assert r.status_code == 200
+    assert "hrh-GHA-baseline-projection.csv" in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    doctors = [x for x in rows if x["cadre"] == "medical_doctors"]
+    assert [int(x["year"]) for x in doctors] == list(range(2025, 2051))
+    for x in doctors:
+        supply, low, high = float(x["supply"]), float(x["supply_p05"]), float(x["supply_p95"])
+        assert low <= high and low < supply * 1.1 and high > supply * 0.9
+        assert float(x["gap"]) == pytest.approx(supply - float(x["need"]))
+    wb = load_workbook(io.BytesIO(client.get("/countries/GHA/projection.xlsx").content))
+    keys = {row[0] for row in wb["Sources"].iter_rows(min_row=2, values_only=True)}
+    assert keys  # the stored sources the run read (stocks, population, corridors)
+    assert client.get("/countries/GHA/projection.pdf").status_code == 400
+    assert client.get("/countries/XYZ/projection.csv").status_code == 404

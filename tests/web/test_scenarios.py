@@ -126,3 +126,33 @@ def test_french_page(client: TestClient) -> None:
     response = client.get("/scenarios?lang=fr")
     assert response.status_code == 200
     assert "Explorateur de scénarios" in response.text
+
+
+def test_the_excel_download_has_the_figures_their_sources_and_the_levers(
+    client: TestClient,
+) -> None:
+    from openpyxl import load_workbook
+
+    query = "country=GHA&training=100&retention=0.5"
+    page = client.get(f"/scenarios?{query}").text
+    assert 'id="scenario-xlsx" href="/scenarios.xlsx?country=GHA&amp;training=100' in page
+    r = client.get(f"/scenarios.xlsx?{query}")
+    assert r.status_code == 200
+    assert "hrh-GHA-scenario.xlsx" in r.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Data", "Sources", "Inputs"]
+    data = list(wb["Data"].iter_rows(values_only=True))
+    assert list(data[0]) == [
+        "country", "cadre", "year", "baseline_supply", "scenario_supply", "need",
+        "baseline_gap", "scenario_gap",
+    ]  # fmt: skip
+    csv_rows = figures(client, query)
+    for row in data[1:]:
+        same = csv_rows[str(row[1]), int(row[2])]
+        assert row[4] == pytest.approx(same["scenario_supply"])
+    publishers = {row[2] for row in wb["Sources"].iter_rows(min_row=2, values_only=True)}
+    assert publishers  # the stocks, population and corridors the run read
+    levers = {row[0]: row[1] for row in wb["Inputs"].iter_rows(min_row=2, values_only=True)}
+    assert levers["training"] == "100" and levers["retention"] == "0.5"
+    bad = client.get(f"/scenarios.pdf?{query}&lang=en")
+    assert bad.status_code == 400 and "use csv or xlsx" in bad.text

@@ -2,7 +2,7 @@
 
 The services raise errors with an English message (the API's envelope and the CLI print it
 as it is) and, for the web pages, the same message as a template and values
-(:mod:`hrh.web.messages`). French and Spanish pages show the translation, with the values
+(:mod:`hrh.presentation.messages`). French and Spanish pages show the translation, with the values
 (file names, columns, what was typed) verbatim, and no ``lang="en"`` left on translated text.
 """
 
@@ -23,12 +23,12 @@ from hrh.asgi import create_app
 from hrh.domain.policy import LOCAL_ADMIN
 from hrh.errors import M_, Invalid, Problem, Text
 from hrh.ingest._text import read_text
+from hrh.presentation.messages import say, say_text
 from hrh.services import accounts
 from hrh.services.compliance_registry import load_bundled_agreements
 from hrh.services.context import AppContext
 from hrh.web.catalog import extract_template, read_language
 from hrh.web.i18n import load_catalogs
-from hrh.web.messages import say, say_text
 
 DATA = Path(__file__).parents[1] / "data" / "compliance"
 PASSWORD = "correct horse battery staple"

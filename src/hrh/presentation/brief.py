@@ -25,6 +25,7 @@ from hrh.presentation.chartimages import chart_svg
 from hrh.presentation.charts import density_spec, supply_spec, translate
 from hrh.presentation.l10n import LANGUAGES, N_, Formatter, load_catalogs
 from hrh.presentation.labels import CADRES, WHO_REGION_NAMES, country_name, indicator_label
+from hrh.presentation.messages import say
 from hrh.presentation.vegalite import Points
 from hrh.services.brief import CountryBrief, ProjectedCadre, country_brief
 from hrh.services.context import AppContext
@@ -189,6 +190,7 @@ def brief_html(brief: CountryBrief, lang: str) -> str:
         "line_names": PROJECTION_LINES,
         "sdg_threshold": SDG_THRESHOLD,
         "css": (files("hrh.presentation") / "static" / "brief.css").read_text(encoding="utf-8"),
+        "said": lambda thing: say(catalog, lang, thing),
     }
     template.environment.install_gettext_translations(  # type: ignore[attr-defined]
         catalog, newstyle=True

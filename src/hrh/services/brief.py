@@ -63,6 +63,8 @@ class ProjectedCadre:
     high: list[float] = field(default_factory=list)
     #: How many replicates the fan summarises (0 without a fan).
     replicates: int = 0
+    #: The stored sources the run read (``key@vintage``: stocks, population, corridors).
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,11 @@ def run_baseline_projection(
             low = [float(v) for v in spread.value("p05", iso3, cadre)]
             high = [float(v) for v in spread.value("p95", iso3, cadre)]
         shown = count if spread is not None else 0
-        out.append(ProjectedCadre(cadre, list(result.years), supply, need, low, high, shown))
+        out.append(
+            ProjectedCadre(
+                cadre, list(result.years), supply, need, low, high, shown, result.sources
+            )
+        )
     return out, ""
 
 

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hrh.domain.policy import may
 from hrh.presentation.labels import CADRES, SERIES_NAMES, WHO_REGION_NAMES, country_name
+from hrh.presentation.messages import Sayable, say
 from hrh.presentation.vegalite import script_json
 from hrh.services.context import AppContext
 from hrh.services.keys import session_key
@@ -27,7 +28,6 @@ from hrh.web.economics import make_economics_router
 from hrh.web.i18n import load_catalogs
 from hrh.web.library import make_library_router
 from hrh.web.login import make_login_router
-from hrh.web.messages import Sayable, say
 from hrh.web.pages import NO_SUCH_PAGE, NOT_FOUND_TITLE, make_pages_router
 from hrh.web.projection import make_projection_router
 from hrh.web.scenarios import make_scenarios_router
@@ -67,7 +67,10 @@ def make_templates() -> Jinja2Templates:
 
     @pass_context
     def said(context: Context, thing: Sayable) -> Markup:
-        """A service's error, problem or text in the page's language (:mod:`hrh.web.messages`)."""
+        """A service's error, problem or text in the page's language.
+
+        See :mod:`hrh.presentation.messages`.
+        """
         lang = request_language(context["request"])
         return say(catalogs[lang], lang, thing)
 

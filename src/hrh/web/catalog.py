@@ -3,7 +3,7 @@
 The interface text is extracted from the templates (``_()``, ``gettext``, ``{% trans %}``),
 from the web package's Python (``_()``, ``N_()`` and ``M_()``) and from the rest of the
 package's Python (``M_()`` only: the service messages the pages translate, see
-:mod:`hrh.web.messages`). After changing interface text::
+:mod:`hrh.presentation.messages`). After changing interface text::
 
     python -m hrh.web.catalog            # add new msgids to fr and es, mark vanished ones obsolete
 

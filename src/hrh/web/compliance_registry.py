@@ -5,6 +5,8 @@
   agreement that ended gets a "valid to" date), admins (``agreements.delete``) a delete form.
 - ``/compliance/organisations`` (``organisations.read``): the organisations registry (a
   recruiter: its own); ``organisations.write`` edits, ``organisations.delete`` deletes.
+- ``/compliance/agreements.csv|xlsx`` and ``/compliance/organisations.csv|xlsx``: the same
+  tables to download, with the same access (one row per listing period for organisations).
 
 The forms post with the CSRF token; the service checks the policy again and audits every
 change. A success redirects back (303) with a notice; a refusal shows the page again with the
@@ -20,12 +22,13 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from hrh.domain.policy import may
-from hrh.domain.recruitment import Organisation
+from hrh.domain.recruitment import Agreement, Organisation
 from hrh.errors import M_, HrhError, Invalid, Problem
 from hrh.services import compliance_registry as registry
 from hrh.services.observatory import list_countries
 from hrh.web.auth import WebAuth, request_principal, signed_in
 from hrh.web.compliance import FORBIDDEN_TITLE, READERS, _labels
+from hrh.web.exports import FORMATS, Cell, Table, table_response
 from hrh.web.i18n import N_
 
 EDITORS = N_("Only analysts and administrators may change the registries.")
@@ -34,6 +37,15 @@ DONE: dict[str, str] = {
     "deleted": N_("The entry was deleted and the deletion recorded in the audit trail."),
 }
 LISTING_LINE = "FROM | TO | SOURCE"
+BAD_DOWNLOAD_TITLE = N_("Filter not understood")
+BAD_DOWNLOAD = N_("This download has no format %(code)s: use csv or xlsx.")
+AGREEMENT_COLUMNS = (
+    "agreement_id", "origin", "destination", "cadres", "kind", "valid_from", "valid_to",
+    "routes", "terms", "source",
+)  # fmt: skip
+ORGANISATION_COLUMNS = (
+    "name", "country", "kind", "listed_from", "listed_to", "listing_source", "source",
+)  # fmt: skip
 
 
 def _back(path: str, anchor: str = "", **params: str) -> RedirectResponse:
@@ -77,6 +89,22 @@ def listings_text(o: Organisation) -> str:
     )
 
 
+def _agreement_row(a: Agreement) -> list[Cell]:
+    """One agreement as a download row (sets joined with ";", dates ISO, open end empty)."""
+    return [
+        a.agreement_id,
+        a.origin,
+        a.destination,
+        ";".join(sorted(a.cadres)),
+        a.kind,
+        a.valid_from.isoformat(),
+        a.valid_to.isoformat() if a.valid_to else None,
+        ";".join(sorted(a.routes)),
+        a.terms,
+        a.source,
+    ]
+
+
 def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
     """Build ``/compliance/agreements`` and ``/compliance/organisations`` with their forms."""
     router = auth.router()
@@ -111,6 +139,37 @@ def make_compliance_registry_router(auth: WebAuth) -> APIRouter:
         }
         status = error.status if error is not None and error.status < 500 else 200
         return auth.render(request, "compliance_agreements.html", context, status_code=status)
+
+    def bad_format(request: Request, fmt: str) -> Response:
+        context = {"title": BAD_DOWNLOAD_TITLE, "message": BAD_DOWNLOAD, "code": fmt[:10]}
+        return auth.render(request, "error.html", context, status_code=400)
+
+    @router.get("/compliance/agreements.{fmt}", name="compliance_agreements_download")
+    def agreements_download(request: Request, fmt: str) -> Response:
+        """The agreements registry as CSV or Excel (public reference, as the page)."""
+        if fmt not in FORMATS:
+            return bad_format(request, fmt)
+        rows = [_agreement_row(a) for a in registry.list_agreements(auth.ctx)]
+        return table_response(Table("agreements", AGREEMENT_COLUMNS, rows), fmt)
+
+    @router.get("/compliance/organisations.{fmt}", name="compliance_organisations_download")
+    def organisations_download(request: Request, fmt: str) -> Response:
+        """The organisations registry as CSV or Excel: one row per listing period."""
+        if (blocked := refuse(request, "organisations.read", READERS)) is not None:
+            return blocked
+        if fmt not in FORMATS:
+            return bad_format(request, fmt)
+        rows: list[list[Cell]] = []
+        for o in registry.list_organisations(auth.ctx, request_principal(request)):
+            periods = o.listings or (None,)
+            for p in periods:
+                listed = [None, None, None] if p is None else [
+                    p.valid_from.isoformat(),
+                    p.valid_to.isoformat() if p.valid_to else None,
+                    p.source,
+                ]  # fmt: skip
+                rows.append([o.name, o.country, o.kind, *listed, o.source])
+        return table_response(Table("organisations", ORGANISATION_COLUMNS, rows), fmt)
 
     @router.get("/compliance/agreements", name="compliance_agreements")
     def agreements(request: Request, done: str = "") -> Response:

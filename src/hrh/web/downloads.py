@@ -24,7 +24,7 @@ from hrh.services.safeguards import compute_safeguard_list
 from hrh.services.series import get_series
 from hrh.web.auth import WebAuth, request_language
 from hrh.web.chartfiles import bad_format, chart_file, no_chart, spec_file
-from hrh.web.exports import FORMATS, Table, table_response, used_sources
+from hrh.web.exports import FORMATS, Cell, Table, table_response, used_sources
 from hrh.web.flows import flow_diagram
 from hrh.web.i18n import N_
 from hrh.web.pages import BAD_FILTER_TITLE, CORRIDORS_SHOWN, not_found
@@ -281,6 +281,31 @@ def make_downloads_router(auth: WebAuth) -> APIRouter:
         if spec is None:
             return not_found(auth, request, iso3)
         return spec_file(spec, fmt, f"hrh-{country.iso3}-density")
+
+    @router.get("/countries/{iso3}/series.{fmt}", name="country_series")
+    def country_series(request: Request, iso3: str, fmt: str) -> Response:
+        """The profile's time series (per 10,000 population, newest vintage of each year)."""
+        try:
+            country = find_country(ctx, iso3)
+        except NotFound:
+            return not_found(auth, request, iso3)
+        values = [
+            v
+            for cadre in SERIES_CADRES
+            for v in get_series(ctx, country.iso3, cadre, "per_10k")
+            if v.latest_vintage
+        ]
+        rows: list[list[Cell]] = [
+            [v.country, v.cadre, v.year, v.value, "per 10,000 population", v.source] for v in values
+        ]
+        columns = ["country", "cadre", "year", "value", "unit", "source"]
+        table = Table(
+            f"{country.iso3}-series",
+            columns,
+            rows,
+            used_sources([v.source for v in values], stored()),
+        )
+        return answer(request, table, fmt)
 
     @router.get("/countries/{iso3}/chart.svg", name="country_chart")
     def country_chart(request: Request, iso3: str) -> Response:

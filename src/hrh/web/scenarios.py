@@ -8,8 +8,6 @@ baseline result are cached per process and country, so a lever move costs one ru
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import threading
 from collections.abc import Mapping
@@ -18,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from hrh.domain.records import StoredSource
 from hrh.errors import Invalid, NotFound
 from hrh.params.projection import load_projection_parameters
 from hrh.presentation.charts import supply_spec, translate
@@ -31,10 +30,11 @@ from hrh.projection.runner import run
 from hrh.projection.scenarios import Scenario, bundled_scenario, load_scenario
 from hrh.projection.scenarios import scenario_from_document as build_scenario
 from hrh.services.context import AppContext
-from hrh.services.observatory import list_countries
+from hrh.services.observatory import list_countries, list_sources
 from hrh.services.projections import check_explore, load_inputs
 from hrh.web.auth import WebAuth, request_language
 from hrh.web.chartfiles import bad_format, no_chart, spec_file
+from hrh.web.exports import FORMATS, Cell, Table, table_response, used_sources
 from hrh.web.i18n import N_
 
 FROM_YEAR, UNTIL_YEAR = 2025, 2050
@@ -61,6 +61,7 @@ LEVER_NOTES = {
 }
 BAD_LEVER = N_("A lever's value is outside its range: %(code)s. Use the form to choose it.")
 BAD_FILTER_TITLE = N_("Filter not understood")
+BAD_TABLE_FORMAT = N_("This download has no format %(code)s: use csv or xlsx.")
 NO_PROJECTION = N_(
     "There is no projection for %(code)s: the country is unknown or has no recent count of "
     "doctors, nurses and midwives. Pick another country from the list."
@@ -302,14 +303,18 @@ def scenario_spec(
     )
 
 
-def outcome_csv(outcome: Outcome) -> str:
-    """The outcome by cadre and year as CSV (full precision; gap = supply − need)."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(
-        ["country", "cadre", "year", "baseline_supply", "scenario_supply", "need",
-         "baseline_gap", "scenario_gap"]
-    )  # fmt: skip
+OUTCOME_COLUMNS = (
+    "country", "cadre", "year", "baseline_supply", "scenario_supply", "need",
+    "baseline_gap", "scenario_gap",
+)  # fmt: skip
+
+
+def outcome_table(outcome: Outcome, stored: Mapping[str, StoredSource]) -> Table:
+    """The outcome by cadre and year (full precision; gap = supply − need), with its sources.
+
+    The levers are written into the workbook's "Inputs" sheet, so a download says what it shows.
+    """
+    rows: list[list[Cell]] = []
     iso3 = outcome.levers.country
     for view in outcome.cadres:
         b = outcome.baseline.value("supply", iso3, view.cadre)
@@ -317,13 +322,21 @@ def outcome_csv(outcome: Outcome) -> str:
         need = outcome.scenario.value("need", iso3, view.cadre)
         for i, year in enumerate(outcome.scenario.years):
             n = None if math.isnan(need[i]) else float(need[i])
-            w.writerow(
-                [iso3, view.cadre, year, f"{b[i]:.6g}", f"{s[i]:.6g}",
-                 "" if n is None else f"{n:.6g}",
-                 "" if n is None else f"{b[i] - n:.6g}",
-                 "" if n is None else f"{s[i] - n:.6g}"]
+            rows.append(
+                [iso3, view.cadre, int(year), float(b[i]), float(s[i]), n,
+                 None if n is None else float(b[i]) - n,
+                 None if n is None else float(s[i]) - n]
             )  # fmt: skip
-    return out.getvalue()
+    levers = [(k, v, "", "the scenario explorer's lever") for k, v in _lever_items(outcome.levers)]
+    sources = used_sources(outcome.scenario.sources, stored)
+    return Table(f"{iso3}-scenario", OUTCOME_COLUMNS, rows, sources, levers)
+
+
+def _lever_items(levers: Levers) -> list[tuple[str, str]]:
+    """The levers as (name, value) pairs, as the address gives them."""
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(levers.query(), keep_blank_values=True)
 
 
 def make_scenarios_router(auth: WebAuth) -> APIRouter:
@@ -393,18 +406,17 @@ def make_scenarios_router(auth: WebAuth) -> APIRouter:
             response.headers["HX-Replace-Url"] = f"/scenarios?{outcome.levers.query()}"
         return response
 
-    @router.get("/scenarios.csv", name="scenarios_csv")
-    def download(request: Request) -> Response:
-        """The scenario and baseline by cadre and year as CSV."""
+    @router.get("/scenarios.{fmt}", name="scenarios_table")
+    def download(request: Request, fmt: str) -> Response:
+        """The scenario and baseline by cadre and year as CSV or Excel (with its sources)."""
+        if fmt not in FORMATS:
+            context = {"title": BAD_FILTER_TITLE, "message": BAD_TABLE_FORMAT, "code": fmt[:10]}
+            return auth.render(request, "error.html", context, status_code=400)
         outcome = outcome_or_error(request)
         if isinstance(outcome, Response):
             return outcome
-        filename = f"hrh-{outcome.levers.country}-scenario.csv"
-        return Response(
-            outcome_csv(outcome),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        stored = {s.label: s for s in list_sources(auth.ctx)}
+        return table_response(outcome_table(outcome, stored), fmt)
 
     @router.get("/scenarios/{cadre}.{fmt}", name="scenarios_chart")
     def chart(request: Request, cadre: str, fmt: str) -> Response:

@@ -20,8 +20,7 @@ from collections.abc import Callable
 from markupsafe import Markup, escape
 
 from hrh.errors import HrhError, Number, Problem, Sentence, Text
-from hrh.presentation.l10n import Formatter
-from hrh.web.i18n import DEFAULT_LANGUAGE
+from hrh.presentation.l10n import DEFAULT_LANGUAGE, Formatter
 
 Sayable = HrhError | Problem | Text | str | None
 
